@@ -1,0 +1,1 @@
+"""The regional hub: verifies and stores returns, builds the regional picture."""
