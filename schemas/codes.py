@@ -16,8 +16,9 @@ officer reads. Codes are lower snake case so that they survive any export.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Final, Mapping
+from typing import Final
 
 CLIENT_TYPES: Final[Mapping[str, str]] = MappingProxyType(
     {"adult": "Adult social care", "child": "Children's social care"}

@@ -10,9 +10,10 @@ district, never anything finer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Final, Mapping
+from typing import Final
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,7 @@ AUTHORITIES: Final[Mapping[str, str]] = MappingProxyType(
 PREDECESSORS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {"E10000021": ("E06000061", "E06000062")}  # Northamptonshire, split 2021
 )
-HISTORIC_AUTHORITIES: Final[Mapping[str, str]] = MappingProxyType(
-    {"E10000021": "Northamptonshire"}
-)
+HISTORIC_AUTHORITIES: Final[Mapping[str, str]] = MappingProxyType({"E10000021": "Northamptonshire"})
 
 #: Lower-tier districts, keyed by code, with the authority they belong to.
 #: A unitary authority is its own district.
