@@ -153,13 +153,7 @@ def verify_consistency(
     """
     _require_hashes([root1, root2], ConsistencyProofError)
     _require_hashes(proof, ConsistencyProofError)
-    if not 0 <= size1 <= size2:
-        raise ConsistencyProofError(f"tree sizes {size1} and {size2} are not in order")
-    if size1 == size2 or size1 == 0:
-        if proof:
-            raise ConsistencyProofError("this consistency proof must be empty")
-        if size1 == size2 and root1 != root2:
-            raise ConsistencyProofError("two trees of the same size have different roots")
+    if _trivially_consistent(size1, size2, proof, root1, root2):
         return
     if not proof:
         raise ConsistencyProofError("the consistency proof is empty")
@@ -186,6 +180,21 @@ def verify_consistency(
         raise ConsistencyProofError("the proof does not lead to the first root")
     if second != root2:
         raise ConsistencyProofError("the proof does not lead to the second root")
+
+
+def _trivially_consistent(
+    size1: int, size2: int, proof: list[bytes], root1: bytes, root2: bytes
+) -> bool:
+    """Settle the edge cases (bad order, equal sizes, an empty first tree)."""
+    if not 0 <= size1 <= size2:
+        raise ConsistencyProofError(f"tree sizes {size1} and {size2} are not in order")
+    if size1 not in (0, size2):
+        return False
+    if proof:
+        raise ConsistencyProofError("this consistency proof must be empty")
+    if size1 == size2 and root1 != root2:
+        raise ConsistencyProofError("two trees of the same size have different roots")
+    return True
 
 
 @dataclass(frozen=True)

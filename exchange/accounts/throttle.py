@@ -1,0 +1,49 @@
+"""Login throttling: failed logins counted per account and per client address.
+
+Counts live in the rate limiter's storage (Redis in production), so every worker
+sees the same numbers. An account is keyed by a hash of its username: the storage
+never holds a username.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from limits import RateLimitItem, parse
+from limits.strategies import RateLimiter
+
+ACCOUNT = "login-account"
+ADDRESS = "login-address"
+
+
+def account_key(username: str) -> str:
+    """The throttle's name for an account: a hash, never the username itself."""
+    return hashlib.sha256(username.strip().lower().encode("utf-8")).hexdigest()[:32]
+
+
+class LoginThrottle:
+    """Counts failed logins and says when to stop accepting attempts."""
+
+    def __init__(
+        self, limiter: RateLimiter, *, per_account: str, per_address: str, namespace: str = ""
+    ) -> None:
+        self._limiter = limiter
+        self._namespace = namespace or "exchange"
+        self._account: RateLimitItem = parse(per_account)
+        self._address: RateLimitItem = parse(per_address)
+
+    def blocked(self, *, account: str, address: str) -> bool:
+        """Whether either count is already at its limit."""
+        return not (
+            self._limiter.test(self._account, self._namespace, ACCOUNT, account)
+            and self._limiter.test(self._address, self._namespace, ADDRESS, address)
+        )
+
+    def failed(self, *, account: str, address: str) -> None:
+        """Count one failed login against the account and the address."""
+        self._limiter.hit(self._account, self._namespace, ACCOUNT, account)
+        self._limiter.hit(self._address, self._namespace, ADDRESS, address)
+
+    def succeeded(self, *, account: str) -> None:
+        """Forget the account's failures after a good login (the address keeps its count)."""
+        self._limiter.clear(self._account, self._namespace, ACCOUNT, account)

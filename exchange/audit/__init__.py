@@ -1,0 +1,1 @@
+"""The tamper-evident audit log: entries, the Merkle tree over them, signed checkpoints."""

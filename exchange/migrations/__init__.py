@@ -1,0 +1,1 @@
+"""Alembic migrations of the hub's database (``exchange init``, ``exchange db upgrade``)."""

@@ -1,0 +1,1 @@
+"""Migration scripts, one per revision, chained by ``down_revision``."""

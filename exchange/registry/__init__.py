@@ -1,0 +1,1 @@
+"""The registry: authorities, their signing keys and relay keys, rotations, revocations."""
