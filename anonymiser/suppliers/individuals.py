@@ -1,0 +1,223 @@
+"""Tell a supplier who is a private individual from an organisation, by the name alone.
+
+Councils pay carers, foster carers and sole traders under their own names
+("Mr J K S Patel", "Veronique Kaboha"). Those names are personal data and are
+redacted before a return leaves the authority. The rules, first match wins:
+
+1. the authority's own lists (names it has confirmed either way);
+2. blank: not an individual;
+3. a legal form (Ltd, Limited, PLC, LLP, CIC, ...): an organisation;
+4. a number ("229 Mitcham Lane"): an organisation;
+5. a title (Mr, Mrs, Ms, Miss, Dr, Rev, ...): an individual, even with trade
+   words after it ("Mrs A Jones Childminding" is still a person);
+6. an organisation word (Trust, Society, Council, Church, School, Care, Homes,
+   Services, House, ...): an organisation;
+7. initials and a surname ("F E Bright"): an individual;
+8. two or three capitalised names: an individual when the first is a known
+   first name (Faker's en_GB first names: "Natalie Price", "Darren Hall", where
+   a surname-like organisation word does not count), or when none of them is a
+   common English word (Faker's word list: "Veronique Kaboha", but not "Age
+   Concern").
+
+Anything else is taken to be an organisation. The rules lean towards calling
+a name personal: redacting a company's name loses a little of the regional
+picture, while sharing a person's name is a breach. Text after "t/a" or
+"trading as" is ignored, so "P E Modile T/A Laglin House" is a person.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from anonymiser.errors import UnusableInput
+
+_LEGAL_FORMS = (
+    "ltd", "limited", "plc", "llp", "lp", "cic", "c i c", "cio", "inc", "incorporated", "llc",
+    "co", "company", "corporation", "corp",
+)  # fmt: skip
+_TITLES = "mr mrs ms miss mx dr rev revd reverend prof professor sir dame"
+_ORGANISATION_WORDS = """
+    the st trust trustees society council association church chapel parish parochial mosque
+    temple synagogue diocese school schools academy college university nursery nurseries
+    preschool pre playgroup creche kindergarten montessori services service care carers
+    caring homes home healthcare health nursing hospital clinic medical hospice centre center
+    centres group partnership partners foundation charity charitable agency fostering
+    fostercare adoption adoptions housing homeless residential supported support lodge house
+    hall court manor mews cottage village place gardens estate estates properties property
+    lettings management consultancy consulting consultants associates solicitors sols law
+    legal chambers accountants architects architecture surveyors engineers engineering
+    construction builders building contractors maintenance cleaning catering security
+    transport travel cars cabs taxis coaches couriers logistics motors garage hire rail
+    solutions systems software computing computers technology technologies digital media
+    productions films print printing publishing press news design research training
+    education educational learning recruitment personnel staffing employment international
+    national uk gb british royal london europe global worldwide enterprises enterprise
+    holdings industries trading supplies supply products equipment direct club league union
+    federation institute institution alliance forum network networks project projects
+    programme initiative initiatives action community communities voluntary volunteers
+    citizens residents tenants tmo fund bank bureau office department authority borough
+    county city district government nhs ministry police army salvation mission ymca ywca
+    theatre library museum gallery arts sports leisure fitness hotel hotels guesthouse
+    guesthouses guest inn restaurant cafe shop stores store market salon hair beauty energy
+    gas electric electricity water utilities power oil fuels waste recycling environmental
+    landscapes landscaping gardening haven sons brothers family families children childrens
+    youth women womens aid advice rescue friends disability commission accessories trailers
+    teachers mobility heights resthome crossroads works applications connections recovery
+"""
+#: Organisation words that are also common surnames: "Darren Hall" is a person.
+_SURNAME_LIKE = frozenset({"hall", "church", "chapel", "court", "law", "bank", "press"})
+_NAME = r"(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
+_INITIALS = rf"(?:[A-Z](?:\.\s*|\s+)){{1,3}}{_NAME}"
+_PERSON = rf"{_NAME}(?:\s+(?:[A-Z]\.?\s+)?{_NAME}){{1,2}}"
+_TRADING_AS = r"(?i)\s+(?:t/as?|trading\s+as)\s+"
+
+
+def _words(words: str | tuple[str, ...]) -> str:
+    """A regex matching any of the words (or phrases, when given as a tuple) as whole words."""
+    phrases = words.split() if isinstance(words, str) else words
+    return r"\b(" + "|".join(phrases) + r")\b"
+
+
+@dataclass(frozen=True)
+class SupplierLists:
+    """Names the authority has confirmed: always individuals, or always organisations."""
+
+    individuals: frozenset[str] = field(default_factory=frozenset)
+    organisations: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(
+        cls, individuals: Iterable[str] = (), organisations: Iterable[str] = ()
+    ) -> SupplierLists:
+        """Lists from names as written; they are compared ignoring case and spacing."""
+        return cls(frozenset(map(_key, individuals)), frozenset(map(_key, organisations)))
+
+
+def load_supplier_lists(path: Path) -> SupplierLists:
+    """Read ``individuals = [...]`` and ``organisations = [...]`` from a TOML file."""
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        raise UnusableInput(
+            f"supplier list {path.name} cannot be read: write it as TOML with "
+            'individuals = ["..."] and organisations = ["..."].'
+        ) from None
+    lists = {key: document.get(key, []) for key in ("individuals", "organisations")}
+    if not all(isinstance(names, list) for names in lists.values()):
+        raise UnusableInput(f"supplier list {path.name}: individuals and organisations are lists.")
+    return SupplierLists.of(map(str, lists["individuals"]), map(str, lists["organisations"]))
+
+
+def classify(names: pd.Series, *, lists: SupplierLists | None = None) -> pd.DataFrame:
+    """For each name: ``is_individual`` (bool) and the ``reason``, on the same index."""
+    text = names.astype(object).where(names.notna(), "").astype(str)
+    codes, uniques = pd.factorize(text)
+    verdicts = _classify_unique(pd.Series(uniques, dtype=object), lists or SupplierLists())
+    return pd.DataFrame(
+        {
+            "is_individual": verdicts["is_individual"].to_numpy()[codes],
+            "reason": verdicts["reason"].to_numpy()[codes],
+        },
+        index=names.index,
+    )
+
+
+def _classify_unique(names: pd.Series, lists: SupplierLists) -> pd.DataFrame:
+    """Apply the rules, in order, to distinct names."""
+    key = names.map(_key)
+    shown = _prepared(names)
+    words = _plain_words(shown)
+    legal = words.str.extract(_words(_LEGAL_FORMS), expand=False)
+    title = words.str.extract("^" + _words(_TITLES), expand=False)
+    organisation = words.str.extract(_words(_ORGANISATION_WORDS), expand=False)
+    bare = shown.str.replace(r"\(.*?\)", " ", regex=True).str.replace(r"\s*-\s*", "-", regex=True)
+    bare = bare.str.strip()
+    first = bare.str.extract(r"^([A-Za-z']+)", expand=False).fillna("").str.casefold()
+    known_first = first.isin(_first_names())
+    person = bare.str.fullmatch(_PERSON) & (known_first | ~_has_common_word(bare))
+    surname_only = (
+        organisation.isin(_SURNAME_LIKE) & known_first & person & ~words.str.contains(" .* ")
+    )
+    rules: list[tuple[object, bool, str | pd.Series]] = [
+        (key.isin(lists.individuals), True, "on the authority's list of individuals"),
+        (key.isin(lists.organisations), False, "on the authority's list of organisations"),
+        (shown.eq(""), False, "blank"),
+        (legal.notna(), False, "legal form: " + legal.fillna("")),
+        (shown.str.contains(r"\d"), False, "contains a number"),
+        (title.notna(), True, "title: " + title.fillna("")),
+        (
+            organisation.notna() & ~surname_only,
+            False,
+            "organisation word: " + organisation.fillna(""),
+        ),
+        (bare.str.fullmatch(_INITIALS), True, "initials and a surname"),
+        (person & known_first, True, "a first name and a surname"),
+        (person, True, "two or three capitalised names"),
+    ]
+    return _verdicts(rules, len(names))
+
+
+def _verdicts(rules: list[tuple[object, bool, str | pd.Series]], size: int) -> pd.DataFrame:
+    """The first rule that holds for each name decides its verdict and reason."""
+    conditions = [np.asarray(rule[0], dtype=bool) for rule in rules]
+    verdict = np.select(conditions, [rule[1] for rule in rules], default=False)
+    reason = np.select(conditions, [_as_array(rule[2], size) for rule in rules], default="")
+    reason = np.where(reason == "", "no sign of a person's name", reason)
+    return pd.DataFrame({"is_individual": verdict.astype(bool), "reason": reason})
+
+
+def _prepared(names: pd.Series) -> pd.Series:
+    """Names with accents and spacing evened out, a trading name cut off, capitals calmed."""
+    text = names.str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True)
+    text = text.str.replace("’", "'").str.replace(r"\s+", " ", regex=True).str.strip()
+    text = text.str.split(_TRADING_AS, n=1, regex=True).str[0].fillna("")
+    shouting = text.str.isupper() & text.str.contains(r"[A-Z]{2}[a-zA-Z]* [A-Z]", regex=True)
+    return text.where(~shouting, text.str.title())
+
+
+def _plain_words(names: pd.Series) -> pd.Series:
+    """Lower-case words only, for matching word lists: "St. Mary's Care" -> "st marys care"."""
+    text = names.str.casefold().str.replace("'", "", regex=False)
+    return text.str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
+
+
+def _has_common_word(names: pd.Series) -> pd.Series:
+    """Whether any word of a name is a common English word ("Age Concern", "Seven Ways")."""
+    tokens = names.str.casefold().str.split(r"[\s-]+", regex=True, expand=True)
+    if tokens.empty:
+        return pd.Series(False, index=names.index)
+    return tokens.isin(_common_words()).any(axis=1)
+
+
+def _as_array(reason: str | pd.Series, size: int) -> np.ndarray:
+    if isinstance(reason, str):
+        return np.full(size, reason, dtype=object)
+    return reason.to_numpy(dtype=object)
+
+
+def _key(name: str) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
+@functools.cache
+def _first_names() -> frozenset[str]:
+    """First names from Faker's en_GB person provider, lower case."""
+    from faker.providers.person.en_GB import Provider
+
+    names = (*Provider.first_names_male, *Provider.first_names_female)
+    return frozenset(name.casefold() for name in names)
+
+
+@functools.cache
+def _common_words() -> frozenset[str]:
+    """Common English words from Faker's en_US lorem provider, lower case."""
+    from faker.providers.lorem.en_US import Provider
+
+    return frozenset(word.casefold() for word in Provider.word_list)

@@ -1,0 +1,151 @@
+"""Telling suppliers who are private individuals from organisations, by name."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from faker import Faker
+from hypothesis import given
+from hypothesis import strategies as st
+
+from anonymiser.errors import UnusableInput
+from anonymiser.suppliers import SupplierLists, classify, load_supplier_lists
+
+TESTS = Path(__file__).resolve().parents[2]
+LABELS = TESTS / "anonymiser" / "data" / "lambeth_supplier_labels.csv"
+LAMBETH = TESTS.parents[1] / "shared" / "data" / "real" / "lambeth-2011-01-supplier-totals.csv"
+
+INDIVIDUALS = [
+    "Mr J K S Patel",
+    "Ms Andrea Garvey",
+    "Veronique Kaboha",
+    "Mrs A L Elder",
+    "Dr K Nowak",
+    "Mr & Mrs Charles Donkoh",
+    "F E Bright",
+    "N Hosanee (Roselands)",
+    "P E Modile T/A Laglin House",
+    "Edward Ofori- Afriye",
+    "JOHN SMITH",
+    "Natalie Price",
+    "Darren Hall",
+    "Dr C Marshall",
+    "Véronique Kabohá",
+]
+ORGANISATIONS = [
+    "St Mary's Care Ltd",
+    "Royal Mencap Society",
+    "A A GuestHouses",
+    "229 Mitcham Lane Ltd",
+    "229 Mitcham Lane",
+    "Carr-Gomm Society Limited",
+    "Future Health & Social Care Association C.I.C",
+    "Age Concern",
+    "G M B ",
+    "Sir Frederick Snow & Partners Ltd",
+    "Kartikeya Solutions Limited t/a Unique Children Home",
+    "",
+]
+
+
+def verdicts(names: list[str]) -> list[bool]:
+    return classify(pd.Series(names)).loc[:, "is_individual"].tolist()
+
+
+@pytest.mark.parametrize("name", INDIVIDUALS)
+def test_individuals(name: str) -> None:
+    """Titles, initials and bare first-and-last names are private individuals."""
+    assert verdicts([name]) == [True]
+
+
+@pytest.mark.parametrize("name", ORGANISATIONS)
+def test_organisations(name: str) -> None:
+    """Legal forms, numbers, organisation words and common words mark organisations."""
+    assert verdicts([name]) == [False]
+
+
+def test_reasons_say_which_rule_decided() -> None:
+    """Each verdict carries the rule that made it."""
+    names = pd.Series(["Mr J K S Patel", "229 Mitcham Lane", "Royal Mencap Society", "Oak Ltd"])
+    reasons = classify(names)["reason"].tolist()
+    assert reasons == [
+        "title: mr",
+        "contains a number",
+        "organisation word: royal",
+        "legal form: ltd",
+    ]
+
+
+def test_result_keeps_the_index_and_handles_missing_names() -> None:
+    """The result lines up with the input's index; missing names are not individuals."""
+    names = pd.Series(["Ms Andrea Garvey", None, float("nan")], index=[7, 9, 12])
+    result = classify(names)
+    assert list(result.index) == [7, 9, 12]
+    assert result["is_individual"].tolist() == [True, False, False]
+    assert list(result.columns) == ["is_individual", "reason"]
+
+
+def test_faker_people_are_individuals() -> None:
+    """Names Faker makes for people in England are classed as individuals."""
+    fake = Faker("en_GB")
+    fake.seed_instance(11)
+    names = [f"{fake.first_name()} {fake.last_name()}" for _ in range(200)]
+    names += [f"{fake.prefix()} {fake.first_name()[0]} {fake.last_name()}" for _ in range(50)]
+    assert all(verdicts(names))
+
+
+def test_faker_companies_with_legal_forms_are_organisations() -> None:
+    """Company names with a legal form are never classed as individuals."""
+    fake = Faker("en_GB")
+    fake.seed_instance(12)
+    names = [f"{fake.last_name()} {fake.random_element(['Ltd', 'LLP', 'PLC'])}" for _ in range(100)]
+    assert not any(verdicts(names))
+
+
+@given(st.lists(st.text(max_size=40), max_size=30))
+def test_any_text_gets_a_verdict_and_a_reason(names: list[str]) -> None:
+    """Every name, however odd, gets a boolean verdict and a non-empty reason."""
+    result = classify(pd.Series(names, dtype=object))
+    assert len(result) == len(names)
+    assert result["is_individual"].dtype == bool
+    assert result["reason"].map(bool).all()
+
+
+def test_authority_lists_override_the_rules(tmp_path: Path) -> None:
+    """Names the authority has confirmed win over the rules, ignoring case and spacing."""
+    path = tmp_path / "suppliers.toml"
+    path.write_text(
+        'individuals = ["Sunshine  Cleaning"]\norganisations = ["leighton goldhill"]\n',
+        encoding="utf-8",
+    )
+    lists = load_supplier_lists(path)
+    result = classify(pd.Series(["Sunshine Cleaning", "Leighton Goldhill"]), lists=lists)
+    assert result["is_individual"].tolist() == [True, False]
+    assert SupplierLists.of(["A B"]).individuals == frozenset({"a b"})
+
+
+def test_malformed_supplier_list(tmp_path: Path) -> None:
+    """A supplier list that is not TOML lists is refused with what to write."""
+    path = tmp_path / "suppliers.toml"
+    path.write_text("individuals = 'one'\n", encoding="utf-8")
+    with pytest.raises(UnusableInput, match="are lists"):
+        load_supplier_lists(path)
+
+
+def test_lambeth_labels_no_individual_missed() -> None:
+    """Against hand labels of the real Lambeth file: every individual found, few false alarms."""
+    with LAMBETH.open(encoding="utf-8", newline="") as stream:
+        names = [row[0] for row in csv.reader(stream)][1:]
+    labels = pd.read_csv(LABELS)
+    digests = [hashlib.sha256(name.encode("utf-8")).hexdigest() for name in names]
+    assert digests == labels["name_sha256"].tolist()
+    truth = labels["label"].eq("individual").to_numpy()
+    found = classify(pd.Series(names))["is_individual"].to_numpy()
+    recall = (found & truth).sum() / truth.sum()
+    precision = (found & truth).sum() / found.sum()
+    assert recall == 1.0
+    assert precision >= 0.7
