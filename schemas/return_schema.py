@@ -8,6 +8,7 @@ frame validation, marshmallow schemas, JSON Schema and the policy document with 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from functools import cache
 from typing import Any, Literal
@@ -20,6 +21,7 @@ from schemas.errors import SchemaDefinitionError, SchemaError
 from schemas.fields import Field, SharedField, header_key
 from schemas.fieldtypes import PSEUDONYM, ParseContext
 from schemas.generalise import RULES
+from schemas.hierarchies import widened_type
 from schemas.period import ReturnPeriod
 from schemas.policy import REDACTION_MARKER
 from schemas.problems import FrameValidation
@@ -53,8 +55,9 @@ class ReturnSchema:
         self.k_threshold = k_threshold
         self.quasi_identifiers = tuple(quasi_identifiers)
         self.raw_fields = tuple(fields)
-        self.shared_fields = tuple(
-            [_shared(field) for field in fields if field.policy.leaves] + list(derived)
+        self.shared_fields = _with_risk_levels(
+            [_shared(field) for field in fields if field.policy.leaves] + list(derived),
+            self.quasi_identifiers,
         )
         self.rules = tuple(rules)
         self.shared_rules = tuple(shared_rules)
@@ -179,6 +182,22 @@ def _shared(field: Field) -> SharedField:
         description += f" Replaced by {REDACTION_MARKER!r} when it names a private individual."
     return SharedField(
         field.name, field.type.strict(), field.required, policy, (field.name,), description
+    )
+
+
+def _with_risk_levels(
+    fields: Sequence[SharedField], quasi_identifiers: Sequence[str]
+) -> tuple[SharedField, ...]:
+    """Shared fields, with each quasi-identifier open to the risk check's remediation.
+
+    The anonymiser may generalise a quasi-identifier further up its hierarchy, or
+    suppress it (leave it empty), before it signs; the shared view accepts both.
+    """
+    return tuple(
+        dataclasses.replace(field, type=widened_type(field.name, field.type), required=False)
+        if field.name in quasi_identifiers
+        else field
+        for field in fields
     )
 
 
