@@ -82,8 +82,20 @@ def _authorities(ctx: click.Context, param: click.Parameter, value: str) -> list
     callback=_authorities,
     help="Comma-separated ONS codes or names (default: all ten).",
 )
+@click.option(
+    "--corrected",
+    is_flag=True,
+    help="Leave out the planted data errors (and footer totals): the exports as a data "
+    "officer sends them after fixing what `anonymiser check` reported.",
+)
 def synth(
-    out: Path, rows: int, seed: int, period: str, fmt: FormatChoice, authorities: list[str] | None
+    out: Path,
+    rows: int,
+    seed: int,
+    period: str,
+    fmt: FormatChoice,
+    authorities: list[str] | None,
+    corrected: bool,
 ) -> None:
     """Generate a synthetic region: raw placements and supplier spend exports per authority."""
     terminal = sys.stdout.isatty()
@@ -92,7 +104,13 @@ def synth(
     if terminal:
         with console.status(f"Writing the synthetic region to {out} ..."):
             manifest = generate_region(
-                out, rows=rows, seed=seed, period=period, fmt=fmt, authorities=authorities
+                out,
+                rows=rows,
+                seed=seed,
+                period=period,
+                fmt=fmt,
+                authorities=authorities,
+                corrected=corrected,
             )
         console.print(_table(manifest))
     else:
@@ -104,6 +122,7 @@ def synth(
             fmt=fmt,
             authorities=authorities,
             on_written=on_written,
+            corrected=corrected,
         )
     for case in manifest["edge_cases"]:
         click.echo(f"edge case  {case['kind']:<12}  {out / case['path']}")

@@ -55,7 +55,8 @@ _WORD_SURNAMES = """
     snow south spencer spring stone storm street strong summer summers swallow swan sweet swift
     taylor temple thatcher thorn tower tucker turner vale valley view wall walker ward warren
     waters watt weaver webb well wells west white wild willow wise wolf wood woods wren wright
-    yard young
+    yard young foster nurse carer angel angels bright star sunny homes care caring family
+    friend friends
 """
 
 

@@ -8,6 +8,7 @@ the file, so memory stays flat whatever the row count. They return an
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -131,9 +132,14 @@ def write_export(
     period: str,
     fmt: Format,
     mess: bool = True,
+    corrected: bool = False,
     chunk_rows: int = CHUNK_ROWS,
 ) -> ExportReport:
     """Write one export of either return type, in the authority's style or clean.
+
+    ``corrected`` leaves out the planted data errors and the footer total row: the
+    export as a data officer sends it after fixing what ``anonymiser check`` reported,
+    with the rest of its mess (headers, formats, damaged ids) kept.
 
     ``chunk_rows`` is how many rows are generated and held at once. Each chunk has
     its own random stream, so another chunk size writes other (equally valid) rows:
@@ -143,6 +149,8 @@ def write_export(
     profile = profile_of(authority)
     export = Export(profile, rows, seed, Period.parse(period))
     style = profile.style(return_type).as_format(fmt) if mess else clean_style(return_type, fmt)
+    if corrected:
+        style = dataclasses.replace(style, planted_errors=False, footer_total=False)
     stream = _Stream(export, return_type, style, chunk_rows)
     with _sink(path, style, run_date(export.period)) as sink:
         stream.write(sink)

@@ -45,10 +45,12 @@ def generate_region(
     fmt: FormatChoice = "mixed",
     authorities: Sequence[str] | None = None,
     on_written: Callable[[ExportReport], None] | None = None,
+    corrected: bool = False,
 ) -> dict[str, Any]:
     """Write the region's exports under ``out`` and return the manifest written beside them.
 
-    ``on_written`` is called after each export is complete (for progress output).
+    ``on_written`` is called after each export is complete (for progress output);
+    ``corrected`` writes the exports without their planted data errors.
     """
     the_period = Period.parse(period)
     codes = [profile_of(a).code for a in authorities] if authorities else list(PROFILES)
@@ -57,13 +59,21 @@ def generate_region(
     for code in codes:
         for return_type in RETURN_TYPES:
             report = _write_one(
-                out, code, return_type, rows=rows, seed=seed, period=the_period, fmt=fmt
+                out,
+                code,
+                return_type,
+                rows=rows,
+                seed=seed,
+                period=the_period,
+                fmt=fmt,
+                corrected=corrected,
             )
             exports.append(report)
             if on_written is not None:
                 on_written(report)
     manifest = {
         **_header(seed=seed, rows=rows, period=the_period, fmt=fmt, codes=codes),
+        "corrected": corrected,
         "exports": [report.to_json(out) for report in exports],
         "edge_cases": write_edge_cases(out / EDGE_CASES, the_period, root=out),
     }
@@ -108,6 +118,7 @@ def _write_one(
     seed: int,
     period: Period,
     fmt: FormatChoice,
+    corrected: bool = False,
 ) -> ExportReport:
     profile = PROFILES[code]
     chosen: Format = profile.style(return_type).fmt if fmt == "mixed" else fmt
@@ -120,6 +131,7 @@ def _write_one(
         seed=seed,
         period=period.label,
         fmt=chosen,
+        corrected=corrected,
     )
     if not profile.style(return_type).mapping:
         return report
