@@ -33,12 +33,15 @@ def main() -> None:
 
 
 def _register() -> None:
-    from anonymiser.cli import check, keys, schema, synth
+    from anonymiser.cli import check, init, keys, prepare, preview, schema, synth
 
     main.add_command(schema.schema)
     main.add_command(check.check)
     main.add_command(synth.synth)
     main.add_command(keys.keys)
+    main.add_command(init.init)
+    main.add_command(prepare.prepare)
+    main.add_command(preview.preview)
 
 
 _register()
