@@ -5,9 +5,14 @@ Runs what a region's data officers would run, with the console scripts a user ha
 
 1. ``anonymiser synth`` writes ten authorities' raw placements and spend exports,
    messy the way real exports are;
-2. ``anonymiser check`` reads each one and writes its full problem list.
+2. ``anonymiser check`` reads each one and writes its full problem list;
+3. each authority makes its keys; the custodian makes the regional pseudonymisation
+   key and seals it to every authority, which opens it (``anonymiser keys``);
+4. each authority makes its signed returns with ``anonymiser prepare`` from its
+   corrected exports (the same mess, without the planted errors), with a preview.
 
-It says what it did and where every file is. Nothing here needs a server.
+It says what it did and where every file is. Demo keys are made fresh in the output
+folder under a demo passphrase; they are never committed.
 """
 
 from __future__ import annotations
@@ -23,9 +28,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from anonymiser.demo_authorities import Authority, Prepared, make_keys, prepare_return
+
 PERIOD = "2026-Q2"
 ROWS = 200
 SEED = 2026
+CUSTODIAN = "E10000018"  # Leicestershire hosts the regional key, as it hosted EMCE
+DEMO_PASSPHRASE = "demo passphrase, not for real keys"  # noqa: S105 - demo keys only
 
 
 @dataclass(frozen=True)
@@ -45,8 +54,12 @@ def _tool(name: str) -> str:
     return str(Path(sys.executable).with_name(name))
 
 
-def _run(args: list[str], *, expect: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(args, capture_output=True, text=True, check=False)  # noqa: S603
+def _run(
+    args: list[str], *, expect: tuple[int, ...] = (0,), env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(  # noqa: S603 - our own console scripts, no shell
+        args, capture_output=True, text=True, check=False, env=env
+    )
     if done.returncode not in expect:
         raise click.ClickException(
             f"`{' '.join(Path(args[0]).name if i == 0 else a for i, a in enumerate(args))}` "
@@ -55,11 +68,11 @@ def _run(args: list[str], *, expect: tuple[int, ...] = (0,)) -> subprocess.Compl
     return done
 
 
-def generate_region(out: Path) -> dict[str, Any]:
+def generate_region(region: Path, *, corrected: bool = False) -> dict[str, Any]:
     """Write the synthetic region with ``anonymiser synth``; return its manifest."""
-    region = out / "region"
-    _run([_tool("anonymiser"), "synth", "--out", str(region), "--rows", str(ROWS),
-          "--seed", str(SEED), "--period", PERIOD])  # fmt: skip
+    args = [_tool("anonymiser"), "synth", "--out", str(region), "--rows", str(ROWS),
+            "--seed", str(SEED), "--period", PERIOD]  # fmt: skip
+    _run(args + (["--corrected"] if corrected else []))
     manifest: dict[str, Any] = json.loads((region / "region.json").read_text())
     return manifest
 
@@ -93,6 +106,18 @@ def _table(outcomes: list[CheckOutcome]) -> Table:
     return table
 
 
+def _prepared_table(prepared: list[Prepared]) -> Table:
+    table = Table(title="anonymiser prepare: signed returns")
+    for column in ("authority", "return", "rows", "manifest hash", "preview or problem"):
+        table.add_column(column, overflow="fold")
+    for item in prepared:
+        table.add_row(
+            item.authority.name, item.return_type, str(item.rows),
+            item.manifest_hash[:16], item.message,
+        )  # fmt: skip
+    return table
+
+
 @click.command()
 @click.option(
     "--out",
@@ -106,8 +131,8 @@ def main(out: Path) -> None:
     console = Console()
     out.mkdir(parents=True, exist_ok=True)
     console.print(f"[bold]1.[/] Generating the synthetic region ({ROWS} rows per export)…")
-    manifest = generate_region(out)
     region, reports = out / "region", out / "reports"
+    manifest = generate_region(region)
     reports.mkdir(exist_ok=True)
     console.print(f"   {len(manifest['exports'])} exports written to {region}/")
     console.print("[bold]2.[/] Checking every export with `anonymiser check`…")
@@ -118,6 +143,33 @@ def main(out: Path) -> None:
         "   Errors are the problems planted in the synthetic exports (bad check digits, "
         "end before start, missing values); queries include suppliers who are private "
         "individuals, whose names are redacted before a return leaves."
+    )
+    authorities = [
+        Authority(a["code"], a["name"], out / "authorities" / a["slug"])
+        for a in manifest["authorities"]
+    ]
+    console.print(
+        "[bold]3.[/] Keys: each authority's signing and exchange keys; the regional "
+        "pseudonymisation key made by the custodian and sealed to each authority…"
+    )
+    make_keys(authorities, custodian=CUSTODIAN, passphrase=DEMO_PASSPHRASE)
+    console.print(f"   Keyrings (0600, passphrase-encrypted) under {out / 'authorities'}/*/keyring")
+    console.print(
+        "[bold]4.[/] Preparing every authority's signed returns from its corrected "
+        "exports with `anonymiser prepare`…"
+    )
+    corrected = generate_region(out / "region-corrected", corrected=True)
+    by_code = {a.code: a for a in authorities}
+    prepared = [
+        prepare_return(by_code[e["authority"]], e, out / "region-corrected",
+                       passphrase=DEMO_PASSPHRASE)
+        for e in corrected["exports"]
+    ]  # fmt: skip
+    console.print(_prepared_table(prepared))
+    made = sum(item.path is not None for item in prepared)
+    console.print(
+        f"   {made} of {len(prepared)} returns signed; each with its preview (HTML and JSON) "
+        f"under {out / 'authorities'}/<authority>/returns/"
     )
 
 
