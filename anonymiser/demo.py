@@ -8,8 +8,13 @@ Runs what a region's data officers would run, with the console scripts a user ha
 2. ``anonymiser check`` reads each one and writes its full problem list;
 3. each authority makes its keys; the custodian makes the regional pseudonymisation
    key and seals it to every authority, which opens it (``anonymiser keys``);
-4. each authority makes its signed returns with ``anonymiser prepare`` from its
-   corrected exports (the same mess, without the planted errors), with a preview.
+4. the hub is set up by its administrator (``exchange``): the region's authorities,
+   their public keys, sharing agreements, the return period, users and upload tokens;
+   then it serves on http://127.0.0.1:5000 (SQLite, no other server needed);
+5. each authority makes its signed returns with ``anonymiser prepare`` from its
+   corrected exports (the same mess, without the planted errors), with a preview,
+   and sends them with ``anonymiser upload``, which believes only a receipt signed
+   by the hub's key with a valid audit-log inclusion proof.
 
 It says what it did and where every file is. Demo keys are made fresh in the output
 folder under a demo passphrase; they are never committed.
@@ -17,7 +22,9 @@ folder under a demo passphrase; they are never committed.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -28,6 +35,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from anonymiser import demo_hub
 from anonymiser.demo_authorities import Authority, Prepared, make_keys, prepare_return
 
 PERIOD = "2026-Q2"
@@ -118,18 +126,22 @@ def _prepared_table(prepared: list[Prepared]) -> Table:
     return table
 
 
-@click.command()
-@click.option(
-    "--out",
-    default="demo-output",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder the demo writes everything into (replaced files, never deleted ones).",
-)
-def main(out: Path) -> None:
-    """Run the exchange end to end on a synthetic region and say where everything is."""
-    console = Console()
-    out.mkdir(parents=True, exist_ok=True)
+MARKER = ".exchange-demo"
+
+
+def _fresh(out: Path) -> None:
+    """Start from an empty output folder; only ever delete one the demo made itself."""
+    if out.exists() and any(out.iterdir()):
+        if not (out / MARKER).exists():
+            raise click.ClickException(
+                f"{out} is not empty and was not made by the demo; choose another --out."
+            )
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    (out / MARKER).write_text("Made by `make demo`; deleted and remade by the next run.\n")
+
+
+def _check_step(console: Console, out: Path) -> dict[str, Any]:
     console.print(f"[bold]1.[/] Generating the synthetic region ({ROWS} rows per export)…")
     region, reports = out / "region", out / "reports"
     manifest = generate_region(region)
@@ -144,6 +156,59 @@ def main(out: Path) -> None:
         "end before start, missing values); queries include suppliers who are private "
         "individuals, whose names are redacted before a return leaves."
     )
+    return manifest
+
+
+def _returns_step(
+    console: Console, out: Path, authorities: list[Authority], tokens: dict[str, str],
+    hub: demo_hub.Hub,
+) -> None:  # fmt: skip
+    console.print(
+        "[bold]5.[/] Each authority prepares its signed returns from its corrected exports "
+        "(`anonymiser prepare`) and uploads them (`anonymiser upload`)…"
+    )
+    corrected = generate_region(out / "region-corrected", corrected=True)
+    by_code = {a.code: a for a in authorities}
+    prepared: list[Prepared] = []
+    for export in corrected["exports"]:
+        item = prepare_return(by_code[export["authority"]], export, out / "region-corrected",
+                              passphrase=DEMO_PASSPHRASE)  # fmt: skip
+        if item.path is not None:
+            receipt = demo_hub.upload(item.path, token=tokens[item.authority.code], hub=hub)
+            item = dataclasses.replace(item, message=_receipt_line(receipt))
+        prepared.append(item)
+    console.print(_prepared_table(prepared))
+    console.print(
+        f"   Returns, previews (HTML and JSON) and receipts: "
+        f"{out / 'authorities'}/<authority>/returns/"
+    )
+
+
+def _receipt_line(receipt: dict[str, Any]) -> str:
+    inner = receipt.get("receipt", receipt)
+    index = inner.get("log_index", "?")
+    return f"receipt verified, log #{index}"
+
+
+@click.command()
+@click.option(
+    "--out",
+    default="demo-output",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder the demo writes everything into (remade on each run).",
+)
+@click.option(
+    "--serve/--no-serve",
+    default=True,
+    show_default=True,
+    help="Keep the hub running at the end until Ctrl-C (--no-serve: stop it and exit).",
+)
+def main(out: Path, serve: bool) -> None:
+    """Run the exchange end to end on a synthetic region and say where everything is."""
+    console = Console()
+    _fresh(out)
+    manifest = _check_step(console, out)
     authorities = [
         Authority(a["code"], a["name"], out / "authorities" / a["slug"])
         for a in manifest["authorities"]
@@ -152,25 +217,37 @@ def main(out: Path) -> None:
         "[bold]3.[/] Keys: each authority's signing and exchange keys; the regional "
         "pseudonymisation key made by the custodian and sealed to each authority…"
     )
-    make_keys(authorities, custodian=CUSTODIAN, passphrase=DEMO_PASSPHRASE)
+    registrations = make_keys(authorities, custodian=CUSTODIAN, passphrase=DEMO_PASSPHRASE)
     console.print(f"   Keyrings (0600, passphrase-encrypted) under {out / 'authorities'}/*/keyring")
-    console.print(
-        "[bold]4.[/] Preparing every authority's signed returns from its corrected "
-        "exports with `anonymiser prepare`…"
-    )
-    corrected = generate_region(out / "region-corrected", corrected=True)
-    by_code = {a.code: a for a in authorities}
-    prepared = [
-        prepare_return(by_code[e["authority"]], e, out / "region-corrected",
-                       passphrase=DEMO_PASSPHRASE)
-        for e in corrected["exports"]
-    ]  # fmt: skip
-    console.print(_prepared_table(prepared))
-    made = sum(item.path is not None for item in prepared)
-    console.print(
-        f"   {made} of {len(prepared)} returns signed; each with its preview (HTML and JSON) "
-        f"under {out / 'authorities'}/<authority>/returns/"
-    )
+    console.print("[bold]4.[/] Setting up the hub (SQLite) and registering the region…")
+    hub = demo_hub.Hub(out / "hub")
+    tokens = demo_hub.set_up(hub, registrations, PERIOD)
+    server = demo_hub.start(hub, out / "hub.log")
+    try:
+        console.print(f"   Hub running at {demo_hub.HUB_URL} (log: {out / 'hub.log'})")
+        _returns_step(console, out, authorities, tokens, hub)
+        _logins(console, authorities)
+        if serve:
+            console.print(f"Open {demo_hub.HUB_URL}/ and log in. Press Ctrl-C to stop the hub.")
+            server.wait()
+    except KeyboardInterrupt:
+        console.print("Stopping the hub.")
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def _logins(console: Console, authorities: list[Authority]) -> None:
+    table = Table(title=f"Demo logins at {demo_hub.HUB_URL}/login (password: "
+                  f"{demo_hub.DEMO_PASSWORD})")  # fmt: skip
+    table.add_column("user")
+    table.add_column("role")
+    for role in demo_hub.ROLES:
+        table.add_row(f"demo-{role.replace('_', '-')}", role)
+    first = authorities[0]
+    table.add_row(f"demo-officer-{first.code.lower()}", f"data_officer ({first.name})")
+    console.print(table)
+    console.print("   Every authority has a data officer: demo-officer-<ONS code in lower case>.")
 
 
 if __name__ == "__main__":
