@@ -67,12 +67,13 @@ def _register_api(app: Flask) -> None:
     from exchange.accounts.api import blp as me
     from exchange.audit.api import blp as audit
     from exchange.registry.api import blp as authorities
+    from exchange.returns.api import blp as returns
 
     api = Api(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "An API token"}
     )
-    for blueprint in (authorities, audit, me):
+    for blueprint in (authorities, audit, me, returns):
         api.register_blueprint(blueprint)
         security.csrf.exempt(blueprint)
     app.extensions["exchange.api"] = api
@@ -82,8 +83,9 @@ def _register_pages(app: Flask) -> None:
     from exchange.accounts.views import bp as accounts
     from exchange.audit.views import bp as audit
     from exchange.registry.views import bp as registry
+    from exchange.returns.views import bp as returns
 
-    for blueprint in (accounts, registry, audit):
+    for blueprint in (accounts, registry, audit, returns):
         app.register_blueprint(blueprint)
 
 

@@ -107,6 +107,31 @@ class Settings:
     token_default_days: int = _setting(90, "Lifetime of a new API token unless given.")
     token_max_days: int = _setting(365, "Longest lifetime an API token may have.")
     audit_page_size: int = _setting(100, "Audit entries per page (HTML and API).")
+    returns_max_bytes: int = _setting(
+        1024 * 1024 * 1024,
+        "Largest return file `POST /api/v1/returns` accepts, in bytes. A larger declared "
+        "`Content-Length` is refused (413) before anything is read; a chunked upload is cut "
+        "off at this size.",
+    )
+    returns_folder: str = _setting(
+        "",
+        "Where accepted return files are kept (and uploads staged while they are checked). "
+        "Empty: `returns/` in the instance folder.",
+    )
+    returns_clock_skew_seconds: int = _setting(
+        300,
+        "Allowed difference between an authority's clock and the hub's when a return's "
+        "creation and expiry times are checked.",
+    )
+    returns_report_limit: int = _setting(
+        100,
+        "Most row problems listed when a return's rows are refused (the counts cover all).",
+    )
+    returns_batch_bytes: int = _setting(
+        4 * 1024 * 1024,
+        "Bytes of a return's CSV validated and loaded at a time; bounds the hub's memory "
+        "per upload.",
+    )
     log_level: str = _setting("INFO", "Log level.", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
     log_format: str = _setting(
         "json", "`json` lines for production, `console` for people.", choices=("json", "console")

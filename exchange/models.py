@@ -10,8 +10,11 @@ from exchange.accounts.models import ApiToken, User
 from exchange.audit.models import AuditCheckpoint, AuditEntry
 from exchange.db import Base
 from exchange.registry.models import Authority, AuthorityKey, KeyRotation
+from exchange.returns.models import RefusedUpload, Return, SharingAgreement, TrackedPeriod
+from exchange.returns.rows import ROW_TABLES
 
 __all__ = [
+    "ROW_TABLES",
     "ApiToken",
     "AuditCheckpoint",
     "AuditEntry",
@@ -19,5 +22,9 @@ __all__ = [
     "AuthorityKey",
     "Base",
     "KeyRotation",
+    "RefusedUpload",
+    "Return",
+    "SharingAgreement",
+    "TrackedPeriod",
     "User",
 ]

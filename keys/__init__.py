@@ -32,6 +32,7 @@ from keys.pseudonym import (
     pseudonym_version,
     rekey_mapping,
 )
+from keys.receipt import RECEIPT_PAYLOAD_TYPE, Receipt, make_receipt, verify_receipt
 from keys.return_file import MAGIC, SignedReturn, open_payload, write_return
 from keys.rotation import (
     ROTATION_PAYLOAD_TYPE,
@@ -60,6 +61,7 @@ __all__ = [
     "PASSPHRASE_ENV",
     "PAYLOAD_FORMATS",
     "PSEUDONYM_PATTERN",
+    "RECEIPT_PAYLOAD_TYPE",
     "RETURN_PAYLOAD_TYPE",
     "ROTATION_PAYLOAD_TYPE",
     "Envelope",
@@ -71,6 +73,7 @@ __all__ = [
     "ManifestDraft",
     "PayloadFacts",
     "Pseudonymiser",
+    "Receipt",
     "RegionalKey",
     "Revocation",
     "RotationStatement",
@@ -83,6 +86,7 @@ __all__ = [
     "default_keyring_dir",
     "derive_key_id",
     "exchange_key_from_text",
+    "make_receipt",
     "make_rotation_statement",
     "manifest_hash",
     "normalise_identifier",
@@ -94,6 +98,7 @@ __all__ = [
     "rekey_mapping",
     "seal_regional_key",
     "sealed_key_recipient",
+    "verify_receipt",
     "verify_return",
     "verify_rotation_statement",
     "verify_signature",

@@ -35,7 +35,9 @@
         ├── PayloadTruncated         fewer payload bytes than the manifest states
         ├── PayloadTooLong           more payload bytes than the manifest states
         ├── PayloadHashMismatch      the payload's sha256 differs from the manifest's
-        └── RowCountMismatch         the payload's row count differs from the manifest's
+        ├── RowCountMismatch         the payload's row count differs from the manifest's
+        └── ReceiptInvalid           a hub receipt is malformed, not signed by the hub,
+                                     or its log proof does not hold
 
 Messages say what failed and what to do next. They never carry an identifier, a
 pseudonym, a passphrase or key material.
@@ -178,3 +180,7 @@ class PayloadHashMismatch(VerificationError):
 
 class RowCountMismatch(VerificationError):
     """The payload's row count is not the manifest's."""
+
+
+class ReceiptInvalid(VerificationError):
+    """A hub receipt is malformed, not signed by the hub key, or its proof fails."""

@@ -42,6 +42,10 @@ def _register() -> None:
     main.add_command(init.init)
     main.add_command(prepare.prepare)
     main.add_command(preview.preview)
+    from anonymiser.cli import upload as uploading
+
+    main.add_command(uploading.upload)
+    main.add_command(uploading.status)
 
 
 _register()

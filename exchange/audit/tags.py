@@ -27,6 +27,12 @@ ACCESS_DENY: Final = "accounts:access:deny"
 AUDIT_EXPORT: Final = "audit:export:download"
 AUDIT_ENTRIES_DOWNLOAD: Final = "audit:entries:download"
 
+RETURN_ACCEPTED: Final = "returns:return:accepted"
+RETURN_REFUSED: Final = "returns:return:refused"
+RETURN_DELETED: Final = "returns:return:deleted"
+AGREEMENT_ADDED: Final = "returns:agreement:added"
+PERIOD_ADDED: Final = "returns:period:added"
+
 ALL_TAGS: Final = (
     AUTHORITY_ADD,
     KEY_REGISTER,
@@ -44,4 +50,9 @@ ALL_TAGS: Final = (
     ACCESS_DENY,
     AUDIT_EXPORT,
     AUDIT_ENTRIES_DOWNLOAD,
+    RETURN_ACCEPTED,
+    RETURN_REFUSED,
+    RETURN_DELETED,
+    AGREEMENT_ADDED,
+    PERIOD_ADDED,
 )

@@ -16,6 +16,7 @@ from flask.cli import ScriptInfo
 from exchange.cli.accounts import token, user
 from exchange.cli.audit import audit, checkpoint
 from exchange.cli.registry import authority, key
+from exchange.cli.returns import agreement, period, retention
 from exchange.cli.setup import database, init, run
 from exchange.db import dispose
 
@@ -28,13 +29,16 @@ COMMANDS: tuple[click.Command, ...] = (
     token,
     audit,
     checkpoint,
+    agreement,
+    period,
+    retention,
 )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.pass_context
 def main(ctx: click.Context) -> None:
-    """Administer the regional exchange hub: set-up, registry, accounts, audit log."""
+    """Administer the regional exchange hub: set-up, registry, accounts, returns, audit log."""
     built: list[Flask] = []
 
     def build() -> Flask:

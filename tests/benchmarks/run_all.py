@@ -25,7 +25,8 @@ def main() -> int:
         print(f"--- {script.stem}: exit {done.returncode} in {time.perf_counter() - started:.1f}s")
         if done.returncode != 0:
             failed.append(script.stem)
-    print(f"\n{len(scripts) - len(failed)} of {len(scripts)} benchmarks ran; results in {HERE / 'results'}")
+    ran = len(scripts) - len(failed)
+    print(f"\n{ran} of {len(scripts)} benchmarks ran; results in {HERE / 'results'}")
     if failed:
         print("failed: " + ", ".join(failed))
     return 1 if failed else 0

@@ -1,0 +1,1 @@
+"""Returns: verified ingest of authorities' returns, receipts, agreements, the tracker."""
