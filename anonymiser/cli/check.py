@@ -24,21 +24,11 @@ from anonymiser.checking import (
     write_problem_list,
 )
 from anonymiser.checking.export import SUFFIXES
+from anonymiser.cli.options import return_period
 from anonymiser.errors import AnonymiserError, UnusableInput
 from anonymiser.reading import ReadLimits, parse_size
 from anonymiser.suppliers import load_supplier_lists
 from schemas import ReturnPeriod, ReturnSchema, SchemaError, get_schema, return_types
-
-
-def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> ReturnPeriod | None:
-    if value is None:
-        return None
-    try:
-        return ReturnPeriod.parse(value)
-    except SchemaError as err:
-        raise click.BadParameter(
-            f"{value!r}: {err}. Write it like 2026-Q2, 2026-06 or 2026-27."
-        ) from None
 
 
 def _size(ctx: click.Context, param: click.Parameter, value: str) -> int:
@@ -76,7 +66,7 @@ def _report_path(ctx: click.Context, param: click.Parameter, value: Path | None)
 )
 @click.option(
     "--period",
-    callback=_period,
+    callback=return_period,
     metavar="PERIOD",
     help="The return period: 2026-Q2, 2026-06 or 2026-27.",
 )

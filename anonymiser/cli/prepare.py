@@ -27,6 +27,7 @@ from rich.text import Text
 
 from anonymiser.checking import render_text as render_check
 from anonymiser.checking import report_document
+from anonymiser.cli.options import return_period
 from anonymiser.config import Settings, load_settings
 from anonymiser.errors import AnonymiserError, UnusableInput
 from anonymiser.prepare import (
@@ -47,7 +48,7 @@ from anonymiser.reading import ReadLimits, parse_size
 from anonymiser.risk import MODES, RiskCheckFailed
 from anonymiser.suppliers import SupplierLists, load_supplier_lists
 from keys import PASSPHRASE_ENV
-from schemas import ReturnPeriod, ReturnSchema, SchemaError, get_schema, return_types
+from schemas import ReturnSchema, SchemaError, get_schema, return_types
 
 #: How many stray identifiers the text report lists (``--json`` has them all).
 HITS_SHOWN = 20
@@ -64,15 +65,6 @@ keyring_option = click.option(
     type=click.Path(path_type=Path, file_okay=False),
     help="The keyring directory (default: the settings' keyring, $ANONYMISER_KEYRING).",
 )
-
-
-def _period(ctx: click.Context, param: click.Parameter, value: str) -> ReturnPeriod:
-    try:
-        return ReturnPeriod.parse(value)
-    except SchemaError as err:
-        raise click.BadParameter(
-            f"{value!r}: {err}. Write it like 2026-Q2, 2026-06 or 2026-27."
-        ) from None
 
 
 def _output(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
@@ -95,7 +87,7 @@ def _output(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
 @click.option(
     "--period",
     required=True,
-    callback=_period,
+    callback=return_period,
     metavar="PERIOD",
     help="The return period: 2026-Q2, 2026-06 or 2026-27.",
 )
