@@ -31,6 +31,7 @@ from keys.errors import UnknownDomain
 DOMAINS: tuple[str, ...] = ("nhs_number", "local_person_id", "placement")
 
 _ALREADY_NORMAL = re.compile(r"[0-9A-Z]+")
+_ASCII_WITH_HYPHENS = re.compile(r"[0-9A-Za-z-]+")
 _SPACES_AND_DASHES = re.compile(r"[\s\-\u00ad\u2010-\u2015\u2212]+")
 _EXCEL_DECIMAL = re.compile(r"([0-9]+)\.0+")
 
@@ -52,6 +53,10 @@ def normaliser_for(domain: str) -> Callable[[object], str | None]:
 def _normalise_text(value: object) -> str | None:
     if type(value) is str and _ALREADY_NORMAL.fullmatch(value):
         return value  # the common case, kept fast for batches of a million
+    if type(value) is str and _ASCII_WITH_HYPHENS.fullmatch(value):
+        # ASCII letters, digits and hyphens (``lcc-pl1000185``): NFKC leaves them as they
+        # are, step 4 removes the hyphens, steps 5 and 6 cannot apply; then step 7.
+        return value.replace("-", "").upper() or None
     if _is_missing(value):
         return None
     if isinstance(value, float):

@@ -86,7 +86,10 @@ def district(postcodes: pd.Series) -> pd.Series:
 def month(dates: pd.Series) -> pd.Series:
     """Each date as its month, ``YYYY-MM`` (None where missing)."""
     values = pd.to_datetime(dates).to_numpy(dtype="datetime64[ns]")
-    months = values.astype("datetime64[M]").astype(str).astype(object)
+    # Formatted once per distinct month (a few hundred), not once per row.
+    codes, distinct = pd.factorize(values.astype("datetime64[M]").astype(np.int64))
+    labels = np.asarray(distinct, dtype=np.int64).astype("datetime64[M]").astype(str)
+    months = labels.astype(object)[codes] if len(values) else np.empty(0, dtype=object)
     months[np.isnat(values)] = None
     return pd.Series(months, index=dates.index, dtype=object)
 

@@ -23,6 +23,7 @@ from schemas import ReturnSchema
 
 BATCH_ROWS = 100_000
 _NEEDS_QUOTES = r'[",\r\n]'
+_SPECIAL_BYTES = (b'"', b",", b"\r", b"\n")
 _UNQUOTED_TYPES = frozenset({"pseudonym", "month", "ons_code", "code"})
 _TEXT = pa.large_string()
 
@@ -76,12 +77,25 @@ def fixed_point(values: pd.Series, *, places: int, trim: bool) -> pa.Array:
 
 
 def _quote_where_needed(text: pa.Array) -> pa.Array:
+    if not _holds_special_bytes(text):
+        return text
     needs = pc.fill_null(pc.match_substring_regex(text, _NEEDS_QUOTES), False)
     if not pc.any(needs).as_py():
         return text
     escaped = pc.replace_substring(text, '"', '""')
     quoted = pc.binary_join_element_wise(_s('"'), escaped, _s('"'), _s(""))
     return pc.if_else(needs, quoted, text)
+
+
+def _holds_special_bytes(text: pa.Array) -> bool:
+    """Whether a quote, comma or line break may be in some value: one search of the
+    array's whole text buffer (none there means none in any value; UTF-8 never uses
+    these bytes inside a multi-byte character), so most columns skip the per-value test."""
+    data = text.buffers()[2]
+    if data is None:
+        return False
+    whole = data.to_pybytes()
+    return any(byte in whole for byte in _SPECIAL_BYTES)
 
 
 def _lines(texts: list[pa.Array]) -> memoryview:

@@ -7,6 +7,7 @@ into a frame once, at the end, touching only the quasi-identifier columns that c
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -85,8 +86,22 @@ class CodedFrame:
 
     def write_to(self, frame: pd.DataFrame) -> pd.DataFrame:
         """A copy of ``frame`` with the changed quasi-identifier columns replaced."""
-        result = frame.copy()
-        for name in self.changed:
-            values = self.codings[name].values()
-            result[name] = pd.Series(values, index=frame.index, dtype=object)
+        if not frame.columns.is_unique:
+            result = frame.copy()
+            for name in self.changed:
+                values = self.codings[name].values()
+                result[name] = pd.Series(values, index=frame.index, dtype=object)
+            return result
+        # Column by column: ``frame.copy()`` would first consolidate every column into one
+        # 2-D block, which costs most of a second on a million rows and is not needed.
+        columns = {
+            name: (
+                pd.Series(self.codings[name].values(), index=frame.index, dtype=object)
+                if name in self.changed
+                else frame[name].copy(deep=True)
+            )
+            for name in frame.columns
+        }
+        result = pd.DataFrame(columns, index=frame.index, columns=frame.columns, copy=False)
+        result.attrs = copy.deepcopy(frame.attrs)  # as ``frame.copy()`` carries them
         return result
