@@ -98,7 +98,7 @@ def _refuse_if_other_type(
     score, other = max(scored, key=lambda pair: pair[0])
     raise UnusableInput(
         f"{path.name} looks like a {other.return_type} return, not {vocabulary.return_type}: "
-        f"{score} of its column names are {other.return_type} fields and {own_score} are "
+        f"its column names match {score} {other.return_type} fields and {own_score} "
         f"{vocabulary.return_type} fields. Check it with --type {other.return_type}."
     )
 
