@@ -132,6 +132,43 @@ class Settings:
         "Bytes of a return's CSV validated and loaded at a time; bounds the hub's memory "
         "per upload.",
     )
+    picture_count_threshold: int = _setting(
+        7,
+        "Counts of people or placements from 1 to this number are suppressed in every "
+        "published table of the regional picture (see docs/disclosure-control.md).",
+    )
+    picture_round_to: int = _setting(
+        0,
+        "Round published counts to a multiple of this base (5 is usual); 0 leaves them "
+        "unrounded. Totals are computed from unrounded values, then rounded.",
+    )
+    picture_min_cost_sample: int = _setting(
+        10, "Fewest placements behind a published cost statistic (quartiles, medians)."
+    )
+    picture_min_cost_authorities: int = _setting(
+        3, "Fewest authorities contributing to a published regional cost statistic."
+    )
+    picture_max_authority_share_percent: int = _setting(
+        60,
+        "Largest share (percent) of a cost statistic's placements one authority may "
+        "contribute, so no authority's negotiated price can be backed out.",
+    )
+    picture_quality_weights: str = _setting(
+        "outstanding=4,good=3,requires_improvement=2,inadequate=1",
+        "Quality score of each provider quality rating, for price per unit of quality; "
+        "a rating left out (such as `not_rated`) is not ranked.",
+    )
+    picture_recompute: str = _setting(
+        "background",
+        "When a return is accepted or superseded, rebuild its period's roll-ups in a "
+        "background thread (`background`) or before answering (`inline`, for tests).",
+        choices=("background", "inline"),
+    )
+    supplier_match_score: int = _setting(
+        88,
+        "Least rapidfuzz score (0-100) for two supplier names to be offered to the "
+        "regional lead as a possible match.",
+    )
     log_level: str = _setting("INFO", "Log level.", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
     log_format: str = _setting(
         "json", "`json` lines for production, `console` for people.", choices=("json", "console")
