@@ -19,7 +19,9 @@ demo: $(STAMP)
 	$(PY) -m anonymiser.demo --out demo-output
 
 ## make test: the whole suite (PostgreSQL tests run when the server is reachable; required in CI)
+## Browser tests need Debian's chromium: installed here when missing and we are root.
 test: $(STAMP)
+	-tests/browser/ensure-chromium
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 ## make bench: benchmark scripts; figures printed and saved under tests/benchmarks/results/

@@ -57,11 +57,23 @@ def _pseudonyms(rng: np.random.Generator, n: int, distinct: int | None = None) -
     return pool if distinct is None else pool[rng.integers(0, count, n)]
 
 
-def _providers(seed: int, count: int = 300) -> list[str]:
+PROVIDER_SEED = 5
+
+
+def _providers(seed: int = PROVIDER_SEED, count: int = 300) -> list[str]:
+    """The region's providers: one pool for every authority, so suppliers are shared."""
     fake = Faker("en_GB")
     fake.seed_instance(seed)
     return [f"{fake.last_name()} {fake.random_element(('Care', 'Lodge', 'House'))} Ltd"
             for _ in range(count)]  # fmt: skip
+
+
+def _provider_ids(count: int = 300) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each provider's own CQC location id, Companies House id and price factor."""
+    rng = np.random.default_rng(PROVIDER_SEED)
+    cqc = np.char.add("1-", rng.integers(10**9, 10**10, count).astype(str)).astype(object)
+    org = np.char.add("GB-COH-", rng.integers(10**7, 10**8, count).astype(str)).astype(object)
+    return cqc, org, rng.uniform(0.7, 1.4, count)
 
 
 def _money(rng: np.random.Generator, low: float, high: float, n: int) -> np.ndarray:
@@ -78,6 +90,8 @@ def placements_frame(n: int, *, seed: int = 5) -> pd.DataFrame:
     units = np.where(hourly, np.char.mod("%.1f", rng.uniform(1, 40, n)).astype(object), None)
     unit_cost = np.where(hourly, _money(rng, 15, 30, n), _money(rng, 400, 2500, n))
     with_nhs = rng.random(n) < 0.8
+    cqc, org, factor = _provider_ids()
+    provider = rng.integers(0, len(factor), n)
     columns = {
         "placement_ref_pseudonym": _pseudonyms(rng, n),
         "local_person_id_pseudonym": _pseudonyms(rng, n, distinct=max(n // 2, 1)),
@@ -91,13 +105,11 @@ def placements_frame(n: int, *, seed: int = 5) -> pd.DataFrame:
         "client_type": np.where(child, "child", "adult").astype(object),
         "care_type": care,
         "primary_support_reason": _choice(rng, sorted(codes.PRIMARY_SUPPORT_REASONS), n),
-        "provider_name": _choice(rng, _providers(seed), n),
+        "provider_name": np.asarray(_providers(), dtype=object)[provider],
         "provider_type": _choice(rng, ("private", "voluntary"), n),
-        "cqc_location_id": np.char.add("1-", rng.integers(10**9, 10**10, n).astype(str)).astype(
-            object
-        ),
+        "cqc_location_id": cqc[provider],
         "ofsted_urn": None,
-        "provider_org_id": np.char.add("GB-COH-", rng.integers(10**7, 10**8, n).astype(str)),
+        "provider_org_id": org[provider],
         "procurement_route": _choice(rng, sorted(codes.PROCUREMENT_ROUTES), n),
         "start_month": _choice(rng, MONTHS, n),
         "end_month": None,
@@ -107,7 +119,9 @@ def placements_frame(n: int, *, seed: int = 5) -> pd.DataFrame:
         "health_contribution": None,
         "education_contribution": None,
         "quality_rating": _choice(rng, ("good", "outstanding", "requires_improvement"), n),
-        "weekly_cost": _money(rng, 300, 3000, n),
+        "weekly_cost": np.char.mod("%.2f", rng.uniform(300, 2100, n) * factor[provider]).astype(
+            object
+        ),
     }
     frame = pd.DataFrame(columns).astype(object)
     return frame[[f.name for f in get_schema("placements", 1).shared_fields]]
@@ -121,7 +135,7 @@ def supplier_spend_frame(n: int, *, seed: int = 5) -> pd.DataFrame:
             "body": "E06000015",
             "service_area": _choice(rng, ("Adult Social Care", "Children's Services"), n),
             "expense_type": _choice(rng, ("Residential care", "Home care"), n),
-            "supplier_name": _choice(rng, _providers(seed), n),
+            "supplier_name": _choice(rng, _providers(), n),
             "supplier_id": None,
             "payment_month": _choice(rng, MONTHS, n),
             "transaction_number": np.char.add("T", np.arange(n).astype(str)).astype(object),
