@@ -26,8 +26,8 @@ from exchange.accounts import services as accounts
 from exchange.db import database, dispose, get_session, upgrade
 from exchange.hub_key import HUB_KEY_FILE, create_hub_key
 from exchange.returns.access import ingest_settings, return_store
-from exchange.returns.services import Uploader, submit_return
 from exchange.returns.agreements import add_period
+from exchange.returns.services import Uploader, submit_return
 from tests.exchange.returns_kit import make_return, ready_authority, serving
 
 CHROMIUM = Path(os.environ.get("EXCHANGE_CHROMIUM", "/usr/bin/chromium"))
