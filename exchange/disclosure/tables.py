@@ -28,6 +28,9 @@ PRIMARY = "primary"
 SECONDARY = "secondary"
 #: A count withheld because an earlier release of the same period withheld it.
 CARRIED = "carried"
+#: A count whose reason is not given, because giving it would give the count away
+#: (a small table where every cell is withheld and "1 to the threshold" would pin them).
+CONFIDENTIAL = "confidential"
 #: A cost statistic on fewer placements than the minimum sample.
 SAMPLE = "sample"
 #: A cost statistic to which fewer authorities than the minimum contribute.
@@ -39,11 +42,12 @@ REASONS: Mapping[str, str] = {
     PRIMARY: "count of 1 to the threshold",
     SECONDARY: "protects another withheld count from totals or linked tables",
     CARRIED: "withheld in an earlier release of this period",
+    CONFIDENTIAL: "withheld; the reason is not given, as it would give the count away",
     SAMPLE: "too few placements behind the statistic",
     AUTHORITIES: "too few authorities contribute",
     DOMINANCE: "one authority contributes more than the allowed share",
 }
-COUNT_REASONS = frozenset({PRIMARY, SECONDARY, CARRIED})
+COUNT_REASONS = frozenset({PRIMARY, SECONDARY, CARRIED, CONFIDENTIAL})
 COUNT_MARK = "[c]"
 STATISTIC_MARK = "[x]"
 
