@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_smorest import Api
 
-from exchange import db, errors, observability, ratelimit, security
+from exchange import db, errors, observability, ops, picture, ratelimit, security
 from exchange.accounts import auth
 from exchange.config import (
     SETTINGS_EXTENSION,
@@ -49,6 +48,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         per_address=settings.login_failures_per_address,
     )
     auth.init_app(app)
+    ops.init_app(app)  # /healthz and /readyz: no login, no rate limit
+    picture.init_app(app)  # rebuild the regional picture when returns change
     _register_api(app)
     errors.init_app(app)  # after flask-smorest, whose own HTTP error handler it replaces
     _register_pages(app)
@@ -66,14 +67,16 @@ def database_url(settings: Settings) -> str:
 def _register_api(app: Flask) -> None:
     from exchange.accounts.api import blp as me
     from exchange.audit.api import blp as audit
+    from exchange.picture.api import blp as picture
     from exchange.registry.api import blp as authorities
     from exchange.returns.api import blp as returns
+    from exchange.suppliers.api import blp as suppliers
 
-    api = Api(app)
+    api = errors.Api(app)  # documents the hub's own error shape
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "An API token"}
     )
-    for blueprint in (authorities, audit, me, returns):
+    for blueprint in (authorities, audit, me, returns, picture, suppliers):
         api.register_blueprint(blueprint)
         security.csrf.exempt(blueprint)
     app.extensions["exchange.api"] = api
@@ -82,10 +85,12 @@ def _register_api(app: Flask) -> None:
 def _register_pages(app: Flask) -> None:
     from exchange.accounts.views import bp as accounts
     from exchange.audit.views import bp as audit
+    from exchange.picture.views import bp as picture
     from exchange.registry.views import bp as registry
     from exchange.returns.views import bp as returns
+    from exchange.suppliers.views import bp as suppliers
 
-    for blueprint in (accounts, registry, audit, returns):
+    for blueprint in (accounts, registry, audit, returns, picture, suppliers):
         app.register_blueprint(blueprint)
 
 

@@ -28,6 +28,8 @@ import re
 import traceback
 from typing import Any
 
+import flask_smorest
+import marshmallow as ma
 import structlog
 from flask import Flask, Response, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -98,6 +100,43 @@ class Throttled(ExchangeError):
 
     status = 429
     code = "too_many_requests"
+
+
+#: Largest integer a query parameter may carry: PostgreSQL's BIGINT (larger ones would make
+#: the database, not the request, fail).
+MAX_INDEX = 2**63 - 1
+#: Text query parameters: no control characters (PostgreSQL refuses NUL in text outright).
+PLAIN_TEXT = ma.validate.Regexp(
+    r"\A[^\x00-\x1f\x7f]*\Z", error="Control characters are not allowed here."
+)
+
+
+class ErrorDetailSchema(ma.Schema):
+    """The fields of an error, as documented in the OpenAPI document."""
+
+    status = ma.fields.Integer(required=True, metadata={"description": "The HTTP status."})
+    code = ma.fields.String(
+        required=True, metadata={"description": "Machine-readable, e.g. `not_found`."}
+    )
+    message = ma.fields.String(required=True, metadata={"description": "What to do about it."})
+    request_id = ma.fields.String(
+        required=True, allow_none=True, metadata={"description": "Quote it to the administrator."}
+    )
+    details = ma.fields.Dict(metadata={"description": "More, such as field errors."})
+
+
+class ErrorEnvelopeSchema(ma.Schema):
+    """Every error response: ``{"error": {...}}``."""
+
+    error = ma.fields.Nested(ErrorDetailSchema, required=True)
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api documenting the hub's own error shape for every error response
+    (its default documents flask-smorest's ``{code, status, message, errors}``, which the
+    hub never sends)."""
+
+    ERROR_SCHEMA = ErrorEnvelopeSchema
 
 
 def error_body(

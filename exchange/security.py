@@ -1,10 +1,10 @@
 """Browser-facing protections: security headers, CSRF on forms, trusted proxies.
 
 Every response carries a strict Content-Security-Policy (the hub serves its own
-stylesheet and no scripts), refuses framing, sniffing and referrers, and is not
-cached; HSTS is added when configured. HTML forms carry a CSRF token (Flask-WTF);
-the token-authenticated API is exempt, because a browser never sends its bearer token
-on its own.
+stylesheet and scripts only: Chart.js is vendored, no inline script, no CDN), refuses
+framing, sniffing and referrers, and is not cached; HSTS is added when configured.
+HTML forms carry a CSRF token (Flask-WTF); the token-authenticated API is exempt,
+because a browser never sends its bearer token on its own.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 csrf = CSRFProtect()
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 STATIC_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,

@@ -20,6 +20,7 @@ from exchange.audit import services
 from exchange.audit.checkpoints import latest_checkpoint
 from exchange.config import current_settings
 from exchange.db import get_session
+from exchange.errors import MAX_INDEX, PLAIN_TEXT
 
 blp = Blueprint(
     "audit", __name__, url_prefix="/api/v1/audit", description="The tamper-evident audit log"
@@ -35,8 +36,8 @@ class CheckpointSchema(Schema):
 
 
 class ConsistencyQuerySchema(Schema):
-    from_ = fields.Integer(data_key="from", required=True, validate=validate.Range(min=0))
-    to = fields.Integer(required=True, validate=validate.Range(min=0))
+    from_ = fields.Integer(data_key="from", required=True, validate=validate.Range(0, MAX_INDEX))
+    to = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_INDEX))
 
 
 class ConsistencySchema(Schema):
@@ -46,8 +47,8 @@ class ConsistencySchema(Schema):
 
 
 class InclusionQuerySchema(Schema):
-    index = fields.Integer(required=True, validate=validate.Range(min=0))
-    size = fields.Integer(required=True, validate=validate.Range(min=1))
+    index = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_INDEX))
+    size = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_INDEX))
 
 
 class InclusionSchema(Schema):
@@ -58,14 +59,17 @@ class InclusionSchema(Schema):
 
 
 class EntryQuerySchema(Schema):
-    authority = fields.String(validate=validate.Length(max=9))
-    actor = fields.String(validate=validate.Length(max=100))
+    authority = fields.String(validate=[validate.Length(max=9), PLAIN_TEXT])
+    actor = fields.String(validate=[validate.Length(max=100), PLAIN_TEXT])
     action = fields.String(
-        validate=validate.Length(max=100), metadata={"description": "tag or tag prefix"}
+        validate=[validate.Length(max=100), PLAIN_TEXT],
+        metadata={"description": "tag or tag prefix"},
     )
     since = fields.DateTime(metadata={"description": "ISO 8601; UTC when no zone is given"})
     until = fields.DateTime()
-    before = fields.Integer(validate=validate.Range(min=0), metadata={"description": "paging"})
+    before = fields.Integer(
+        validate=validate.Range(min=0, max=MAX_INDEX), metadata={"description": "paging"}
+    )
     limit = fields.Integer(validate=validate.Range(min=1, max=1000))
 
 

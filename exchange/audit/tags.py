@@ -33,6 +33,16 @@ RETURN_DELETED: Final = "returns:return:deleted"
 AGREEMENT_ADDED: Final = "returns:agreement:added"
 PERIOD_ADDED: Final = "returns:period:added"
 
+PICTURE_FRAMEWORK_UPLOAD: Final = "picture:framework:upload"
+
+PICTURE_TABLE_DOWNLOAD: Final = "picture:table:download"
+
+SUPPLIER_MATCH_CONFIRM: Final = "suppliers:match:confirm"
+SUPPLIER_MATCH_REJECT: Final = "suppliers:match:reject"
+
+BACKUP_CREATE: Final = "ops:backup:create"
+BACKUP_RESTORE: Final = "ops:backup:restore"
+
 ALL_TAGS: Final = (
     AUTHORITY_ADD,
     KEY_REGISTER,
@@ -55,4 +65,10 @@ ALL_TAGS: Final = (
     RETURN_DELETED,
     AGREEMENT_ADDED,
     PERIOD_ADDED,
+    PICTURE_FRAMEWORK_UPLOAD,
+    SUPPLIER_MATCH_CONFIRM,
+    SUPPLIER_MATCH_REJECT,
+    PICTURE_TABLE_DOWNLOAD,
+    BACKUP_CREATE,
+    BACKUP_RESTORE,
 )

@@ -15,6 +15,8 @@ from flask.cli import ScriptInfo
 
 from exchange.cli.accounts import token, user
 from exchange.cli.audit import audit, checkpoint
+from exchange.cli.ops import backup, restore
+from exchange.cli.picture import picture
 from exchange.cli.registry import authority, key
 from exchange.cli.returns import agreement, period, retention
 from exchange.cli.setup import database, init, run
@@ -32,6 +34,9 @@ COMMANDS: tuple[click.Command, ...] = (
     agreement,
     period,
     retention,
+    picture,
+    backup,
+    restore,
 )
 
 

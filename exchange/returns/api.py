@@ -22,6 +22,7 @@ from exchange.accounts.auth import api_access, current_principal, require_author
 from exchange.accounts.models import ADMIN, DATA_OFFICER, IG_OFFICER, REGIONAL_LEAD
 from exchange.config import current_settings
 from exchange.db import get_session
+from exchange.errors import MAX_INDEX, PLAIN_TEXT
 from exchange.returns import queries, tracker
 from exchange.returns.access import ingest_settings, return_store, visible
 from exchange.returns.errors import LengthRequired, ReturnRefused, ReturnTooLarge
@@ -81,11 +82,13 @@ class ReturnDetailSchema(UploadSchema):
 
 
 class ReturnQuerySchema(Schema):
-    authority = fields.String(validate=validate.Length(max=9))
-    return_type = fields.String(validate=validate.Length(max=64))
-    period = fields.String(validate=validate.Length(max=32))
+    authority = fields.String(validate=[validate.Length(max=9), PLAIN_TEXT])
+    return_type = fields.String(validate=[validate.Length(max=64), PLAIN_TEXT])
+    period = fields.String(validate=[validate.Length(max=32), PLAIN_TEXT])
     status = fields.String(validate=validate.OneOf(STATUSES))
-    before = fields.Integer(validate=validate.Range(min=0), metadata={"description": "paging"})
+    before = fields.Integer(
+        validate=validate.Range(min=0, max=MAX_INDEX), metadata={"description": "paging"}
+    )
     limit = fields.Integer(validate=validate.Range(min=1, max=1000))
 
 
@@ -95,8 +98,8 @@ class ReturnPageSchema(Schema):
 
 
 class TrackerQuerySchema(Schema):
-    return_type = fields.String(required=True, validate=validate.Length(max=64))
-    period = fields.String(required=True, validate=validate.Length(max=32))
+    return_type = fields.String(required=True, validate=[validate.Length(max=64), PLAIN_TEXT])
+    period = fields.String(required=True, validate=[validate.Length(max=32), PLAIN_TEXT])
 
 
 class AuthorityStateSchema(Schema):
