@@ -25,10 +25,12 @@ from exchange import create_app
 from exchange.accounts import services as accounts
 from exchange.db import database, dispose, get_session, upgrade
 from exchange.hub_key import HUB_KEY_FILE, create_hub_key
+from exchange.picture.store import recompute
+from exchange.returns import hooks
 from exchange.returns.access import ingest_settings, return_store
 from exchange.returns.agreements import add_period
 from exchange.returns.services import Uploader, submit_return
-from tests.exchange.returns_kit import make_return, ready_authority, serving
+from tests.exchange.returns_kit import Officer, make_return, ready_authority, serving
 
 CHROMIUM = Path(os.environ.get("EXCHANGE_CHROMIUM", "/usr/bin/chromium"))
 REQUIRE_BROWSER = os.environ.get("EXCHANGE_REQUIRE_BROWSER") == "1"
@@ -90,24 +92,38 @@ def _build(folder: Path) -> Flask:
                            due_date=date.today() + timedelta(days=7), actor="test")  # fmt: skip
         session.commit()
     now = datetime.now(UTC)
+    callbacks = hooks.registered()
+    for callback in callbacks:  # one rebuild per period at the end, not one per upload
+        hooks.forget(callback)
+    try:
+        _upload_region(app, folder, officers, now)
+    finally:
+        for callback in callbacks:
+            hooks.on_returns_changed(callback)
+    with app.app_context():
+        recompute(get_session())
+    return app
+
+
+def _upload_region(app: Flask, folder: Path, officers: dict[str, Officer], now: datetime) -> None:
     for number, code in enumerate(AUTHORITIES):
         officer = officers[code]
         sequence = 1
+        latest: dict[str, str] = {}
         for period in PERIODS:
             for return_type in ("placements", "supplier_spend"):
                 path = folder / f"{code}-{period}-{return_type}.return"
                 make_return(path, signing_key=officer.key, authority=code,
                             return_type=return_type, period=period, sequence=sequence,
                             rows=ROWS, seed=100 * number + sequence, now=now)  # fmt: skip
-                first = _submit(app, code, path)
+                latest[return_type] = _submit(app, code, path)
                 sequence += 1
         if number == 0:  # the first authority corrects its latest placements return
             path = folder / f"{code}-correction.return"
             make_return(path, signing_key=officer.key, authority=code, return_type="placements",
                         period=PERIODS[-1], sequence=sequence, rows=ROWS, seed=999,
-                        supersedes=first, now=now)  # fmt: skip
+                        supersedes=latest["placements"], now=now)  # fmt: skip
             _submit(app, code, path)
-    return app
 
 
 @pytest.fixture(scope="module")
@@ -153,10 +169,10 @@ def log_in(page: Page, region: Region, username: str) -> None:
     assert "/login" not in page.url, f"login as {username} failed"
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save a full-page screenshot into the test artefacts."""
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot (the whole page, or what the window shows) into the artefacts."""
     folder = ARTEFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page, timeout=90_000)
     return path
