@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lint format venv clean
+.PHONY: demo test security bench lint format venv clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	-tests/browser/ensure-chromium
 	$(PY) -m pytest -n 2 --dist loadgroup
+
+## make security: the attack suite alone (tests/security); its summary is written to
+## tests/benchmarks/results/security.json (also collected by make test)
+security: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadgroup tests/security
 
 ## make bench: benchmark scripts; figures printed and saved under tests/benchmarks/results/
 bench: $(STAMP)

@@ -21,6 +21,7 @@ from marshmallow import Schema, fields, validate
 from exchange.accounts.auth import api_access, current_principal
 from exchange.accounts.models import ADMIN, IG_OFFICER, REGIONAL_LEAD
 from exchange.db import get_session
+from exchange.errors import MAX_INDEX
 from exchange.suppliers import decisions, queries
 
 blp = Blueprint(
@@ -35,7 +36,7 @@ _READERS = (REGIONAL_LEAD, IG_OFFICER, ADMIN)
 
 class SupplierQuerySchema(Schema):
     q = fields.String(validate=validate.Length(max=200), metadata={"description": "search"})
-    offset = fields.Integer(validate=validate.Range(min=0), load_default=0)
+    offset = fields.Integer(validate=validate.Range(min=0, max=MAX_INDEX), load_default=0)
     limit = fields.Integer(validate=validate.Range(min=1, max=1000), load_default=100)
 
 

@@ -42,6 +42,9 @@ from exchange.suppliers.models import (
 log = structlog.get_logger("exchange.suppliers")
 REASON = "suppliers"
 
+#: The largest id an INTEGER primary key holds.
+MAX_ID = 2**31 - 1
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -117,7 +120,11 @@ def announce_change(session: Session) -> None:
 
 
 def _pending(session: Session, candidate_id: int) -> SupplierCandidate:
-    candidate = session.get(SupplierCandidate, candidate_id, with_for_update=True)
+    # Ids are 32-bit integers in the database: a larger number names no candidate.
+    in_range = 0 < candidate_id <= MAX_ID
+    candidate = (
+        session.get(SupplierCandidate, candidate_id, with_for_update=True) if in_range else None
+    )
     if candidate is None:
         raise UnknownCandidate(f"There is no candidate match {candidate_id}.")
     if candidate.status != PENDING:

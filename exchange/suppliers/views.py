@@ -19,6 +19,8 @@ from exchange.db import get_session
 from exchange.suppliers import decisions, queries
 
 bp = Blueprint("suppliers_pages", __name__)
+#: Beyond this a page number only overflows the database's OFFSET; such pages are empty.
+MAX_PAGE = 10**9
 PAGE = 100
 _READERS = (REGIONAL_LEAD, IG_OFFICER, ADMIN)
 
@@ -28,7 +30,7 @@ _READERS = (REGIONAL_LEAD, IG_OFFICER, ADMIN)
 def suppliers() -> str:
     """Regional suppliers, searched by name, a page at a time."""
     search = request.args.get("q", "").strip()[:200]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     session = get_session()
     found, total = queries.list_suppliers(
         session, search=search or None, limit=PAGE, offset=(page - 1) * PAGE
