@@ -226,6 +226,11 @@ def main(out: Path, serve: bool) -> None:
     try:
         console.print(f"   Hub running at {demo_hub.HUB_URL} (log: {out / 'hub.log'})")
         _returns_step(console, out, authorities, tokens, hub)
+        console.print(
+            "[bold]6.[/] The regional picture, rebuilt as each return was accepted, under "
+            "disclosure control (`exchange picture status`):"
+        )
+        console.print(hub.run("picture", "status").rstrip())
         _logins(console, authorities)
         if serve:
             console.print(f"Open {demo_hub.HUB_URL}/ and log in. Press Ctrl-C to stop the hub.")

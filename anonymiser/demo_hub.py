@@ -38,6 +38,9 @@ class Hub:
             **os.environ,
             "EXCHANGE_INSTANCE_PATH": str(self.instance.resolve()),
             "EXCHANGE_NEW_USER_PASSWORD": DEMO_PASSWORD,
+            # The picture is rebuilt before each upload is answered, so it is complete
+            # (and the period's release current) the moment the last receipt arrives.
+            "EXCHANGE_PICTURE_RECOMPUTE": "inline",
         }
 
     @property
