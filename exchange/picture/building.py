@@ -206,9 +206,7 @@ def _labels_of(group_labels: np.ndarray[Any, Any], groups: np.ndarray[Any, Any])
 
 def _text_codes(parts: Sequence[pd.Series]) -> tuple[np.ndarray[Any, Any], pd.Index]:
     """Integer codes of ``parts`` end to end (0: empty or missing) and the values coded."""
-    union = union_categoricals(
-        [p.astype(pd.CategoricalDtype(_labels(p))) for p in parts]
-    )
+    union = union_categoricals([p.astype(pd.CategoricalDtype(_labels(p))) for p in parts])
     names = pd.Index([""], dtype=object).append(union.categories.astype(object))
     codes = union.codes.astype("int64") + 1
     empty = np.flatnonzero(names == "")

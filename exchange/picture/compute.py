@@ -19,7 +19,7 @@ No database and no Flask: the caller (:mod:`exchange.picture.building`) loads an
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -71,7 +71,9 @@ def compute_picture(
 ) -> ComputedPicture:
     """Every published table of the period (empty tables for an empty period)."""
     from exchange.picture import costs, counts, savings, spend, suppliers_tables
+    from exchange.picture.grouping import with_cost_rank
 
+    inputs = replace(inputs, placements=with_cost_rank(inputs.placements))
     regional = costs.regional_costs(inputs.placements, rules)
     reference = savings.reference_prices(inputs.placements, inputs.framework, regional)
     count_tables = counts.count_tables(inputs, reference)

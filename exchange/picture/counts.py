@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from exchange.disclosure.rules import DisclosureRules
@@ -123,11 +124,17 @@ def people_counts(placements: pd.DataFrame) -> pd.DataFrame:
     Pseudonyms carry their key version (``v1:...``), so people pseudonymised under
     different key versions are never matched: counts are a lower bound then.
     """
-    known = placements.loc[placements["person"].notna(), ["person", "authority"]]
-    per_person = known.drop_duplicates().groupby("person", sort=False, observed=True).size()
-    placing = pd.cut(per_person, bins=[0, 1, 2, float("inf")], labels=list(PLACING))
-    counted = placing.value_counts().reindex(list(PLACING), fill_value=0)
-    return pd.DataFrame({"authorities_placing": list(PLACING), "count": counted.to_numpy()}).astype(
+    from exchange.picture.grouping import codes_of
+
+    people, names = codes_of(placements["person"])
+    authorities, places = codes_of(placements["authority"])
+    known = people < len(names)
+    pairs = np.unique(people[known] * (len(places) + 1) + authorities[known])
+    per_person = np.bincount(pairs // (len(places) + 1))
+    per_person = per_person[per_person > 0]
+    counted = [int((per_person == 1).sum()), int((per_person == 2).sum()),
+               int((per_person >= 3).sum())]  # fmt: skip
+    return pd.DataFrame({"authorities_placing": list(PLACING), "count": counted}).astype(
         {"count": "int64"}
     )
 

@@ -24,6 +24,9 @@ import numpy as np
 import pandas as pd
 
 PLACEMENTS = "placements"
+#: Optional column: each row's position among the period's weekly costs in ascending
+#: order (:func:`with_cost_rank`). Summaries of rows that carry it skip sorting values.
+COST_RANK = "_cost_rank"
 COLUMNS = ("placements", "authorities", "max_share", "lq", "median", "uq", "mean")
 #: Mixed-radix keys up to this many combinations are counted with ``bincount``.
 DENSE_LIMIT = 1 << 23
@@ -43,9 +46,7 @@ def codes_of(values: pd.Series) -> tuple[Codes, pd.Index]:
     return codes, labels
 
 
-def combine(
-    codes: Sequence[Codes], sizes: Sequence[int], rows: int
-) -> tuple[Codes, list[Codes]]:
+def combine(codes: Sequence[Codes], sizes: Sequence[int], rows: int) -> tuple[Codes, list[Codes]]:
     """Each row's group (numbered in sort order of the codes) and each group's codes."""
     group: Codes = np.zeros(rows, dtype=np.int64)
     members: list[Codes] = []
@@ -66,9 +67,28 @@ def combine(
     return group, members
 
 
-def _sorted_within(group: Codes, groups: int, values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+def with_cost_rank(placements: pd.DataFrame, value: str = "weekly_cost") -> pd.DataFrame:
+    """``placements`` with :data:`COST_RANK` added (sorted once for every summary)."""
+    order = np.argsort(placements[value].to_numpy(dtype=np.float64), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return placements.assign(**{COST_RANK: rank})
+
+
+def _value_order(values: np.ndarray[Any, Any], rank: np.ndarray[Any, Any] | None) -> Codes:
+    """Positions of ``values`` in ascending order (ties in any order)."""
+    if rank is None or not len(rank):
+        return np.argsort(values, kind="stable")
+    slot = np.full(int(rank.max()) + 1, -1, dtype=np.int64)
+    slot[rank] = np.arange(len(rank))
+    return slot[slot >= 0]
+
+
+def _sorted_within(
+    group: Codes, groups: int, values: np.ndarray[Any, Any], rank: np.ndarray[Any, Any] | None
+) -> np.ndarray[Any, Any]:
     """``values`` ordered by group, ascending within each group."""
-    by_value = np.argsort(values, kind="stable")
+    by_value = _value_order(values, rank)
     in_value_order = group[by_value]
     if groups <= np.iinfo(np.uint16).max:  # numpy's stable sort of 16-bit keys is a radix sort
         in_value_order = in_value_order.astype(np.uint16)
@@ -126,7 +146,10 @@ def cost_groups(
     width = len(labels) + 1
     per_authority = np.bincount(group * width + contributors, minlength=groups * width)
     per_authority = per_authority.reshape(groups, width)
-    ordered = _sorted_within(group, groups, values)
+    rank = frame[COST_RANK].to_numpy() if COST_RANK in frame and value == "weekly_cost" else None
+    if rank is not None and not everything:
+        rank = rank[known]
+    ordered = _sorted_within(group, groups, values, rank)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
     result: dict[str, Any] = {}
     for column, codes in zip(by, members, strict=True):

@@ -9,8 +9,9 @@ what the session sees. On SQLite (the embedded default, for small regions)
 ``pandas.read_sql`` is enough.
 
 Text columns arrive as categoricals with sorted categories (as ``astype("category")``
-gives; the pseudonyms' are left unsorted on PostgreSQL), missing where empty: the picture groups a million rows by them, and grouping
-by integer codes is many times faster than by strings. Numbers are floats. Each row
+gives; the pseudonyms' are left unsorted on PostgreSQL), missing where empty: the
+picture groups a million rows by them, and grouping by integer codes is many times
+faster than by strings. Numbers are floats. Each row
 carries its authority's code (``authority``, categorical), joined from its return.
 """
 
@@ -119,20 +120,27 @@ def _rows(
         cast(table.c[c], Float).label(c) if c in NUMBERS else func.nullif(table.c[c], "").label(c)
         for c in columns
     ]
-    query = select(table.c.return_id, *selected).where(
+    query = select(table.c.return_id, table.c.row_number, *selected).where(
         table.c.return_id.in_([r.id for r in wanted])
     )
     if session.get_bind().dialect.name == "postgresql":
-        return_ids, frame = _arrow_frame(session, query, columns)
+        return_ids, row_numbers, frame = _arrow_frame(session, query, columns)
     else:
         read = pd.read_sql(query, session.connection())
         return_ids = read.pop("return_id").to_numpy(dtype="int64")
+        row_numbers = read.pop("row_number").to_numpy(dtype="int64")
         frame = _typed(read, columns)
+    # Rows in return and row order, whatever order the database sent them in: sums of
+    # a million floats depend on their order, and a rebuild must give the same figures.
+    order = np.lexsort((row_numbers, return_ids))
+    if not np.array_equal(order, np.arange(len(order))):
+        frame = frame.take(order).reset_index(drop=True)
+        return_ids = return_ids[order]
     codes = sorted({r.authority for r in wanted})
     position = {code: i for i, code in enumerate(codes)}
     lookup = pd.Series({r.id: position[r.authority] for r in wanted}, dtype="int64")
     authority = pd.Categorical.from_codes(
-        lookup.reindex(return_ids).to_numpy(dtype="int64"), categories=codes
+        lookup.reindex(return_ids).to_numpy(dtype="int64"), categories=pd.Index(codes)
     )
     frame.insert(0, "authority", pd.Series(authority, index=frame.index))
     return frame
@@ -140,8 +148,8 @@ def _rows(
 
 def _arrow_frame(
     session: Session, query: Select[Any], columns: Sequence[str]
-) -> tuple[np.ndarray[Any, Any], pd.DataFrame]:
-    """Run ``query`` over ADBC in the session's snapshot; return ids and the typed frame."""
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], pd.DataFrame]:
+    """Run ``query`` over ADBC in the session's snapshot: return ids, row numbers, frame."""
     import adbc_driver_postgresql.dbapi as adbc
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -149,7 +157,7 @@ def _arrow_frame(
 
     compiled = query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
     snapshot = session.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-    url = session.get_bind().url
+    url = session.connection().engine.url
     uri = url.set(drivername="postgresql").render_as_string(hide_password=False)
     with adbc.connect(uri, autocommit=True) as connection, connection.cursor() as cursor:
         cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -158,6 +166,7 @@ def _arrow_frame(
         arrow = cursor.fetch_arrow_table()
         cursor.execute("COMMIT")
     return_ids = arrow.column("return_id").to_numpy().astype("int64")
+    row_numbers = arrow.column("row_number").to_numpy().astype("int64")
     data: dict[str, Any] = {}
     for column in columns:
         values = arrow.column(column)
@@ -167,7 +176,7 @@ def _arrow_frame(
             encoded = pc.dictionary_encode(values.cast(pa.string())).to_pandas()
             # pseudonyms are nearly all distinct and never sorted or shown: no sorting
             data[column] = encoded if column in UNSORTED else _sorted_categories(encoded)
-    return return_ids, pd.DataFrame(data)
+    return return_ids, row_numbers, pd.DataFrame(data)
 
 
 def _sorted_categories(values: pd.Series) -> pd.Series:

@@ -179,6 +179,11 @@ def list_releases(session: Session, period: str | None = None) -> list[Release]:
     return [_release(session, r, with_tables=False) for r in session.scalars(query)]
 
 
+def release_of(session: Session, record: PictureRelease) -> Release:
+    """The :class:`Release` of a stored release record, without its tables."""
+    return _release(session, record, with_tables=False)
+
+
 def _release(session: Session, record: PictureRelease, *, with_tables: bool) -> Release:
     tables: dict[str, PublishedTable] = {}
     if with_tables:
@@ -291,9 +296,18 @@ def recompute(
     periods: Sequence[str] | None = None,
     *,
     progress: Callable[[str, Release | None], None] | None = None,
+    jobs: int = 1,
 ) -> list[Release]:
-    """Rebuild ``periods`` (default: every period), committing each; returns new releases."""
+    """Rebuild ``periods`` (default: every period), committing each; returns new releases.
+
+    With ``jobs`` above 1, on PostgreSQL, periods are rebuilt in that many processes at
+    once (:mod:`exchange.picture.parallel`); ``progress`` is then called as each finishes.
+    """
+    from exchange.picture import parallel
+
     targets = list(periods) if periods is not None else periods_to_build(session)
+    if jobs > 1 and len(targets) > 1 and parallel.can_fan_out(session):
+        return parallel.recompute_in_processes(session, targets, jobs=jobs, progress=progress)
     built: list[Release] = []
     for index, period in enumerate(targets, start=1):
         log.info("picture_recompute_period", period=period, step=index, of=len(targets))

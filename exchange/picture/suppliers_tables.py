@@ -86,8 +86,8 @@ def _costs(placements: pd.DataFrame, rules: DisclosureRules) -> PublishedTable:
     dims = ("supplier", "care_type")
     frame = summary(rows, list(dims))
     if not frame.empty:
-        per_authority = rows.groupby([*dims, "authority"], observed=True)["weekly_cost"].median()
-        by_pair = per_authority.groupby(level=[0, 1], observed=True)
+        per_authority = summary(rows, [*dims, "authority"])
+        by_pair = per_authority.groupby(list(dims), sort=False)["median"]
         spread = by_pair.max() - by_pair.min()
         frame = frame.merge(spread.rename("range").reset_index(), on=list(dims), how="left")
         frame["spread_percent"] = np.where(

@@ -255,3 +255,29 @@ def test_cli_status_and_recompute(region: Region) -> None:
     unknown = runner.invoke(args=["picture", "recompute", "--period", "1999-Q1"])
     assert unknown.exit_code == 1
     assert "1999-Q1" in unknown.output
+
+
+def test_recompute_in_processes_equals_one_by_one(region: Region) -> None:
+    """A full recompute with two jobs (worker processes on PostgreSQL, one process on
+    SQLite) publishes what rebuilding the periods one by one publishes."""
+    for number, code in enumerate(CODES):
+        region.upload(code, "placements", rows=120, seed=number + 7, period="2026-Q1",
+                      sequence=3)  # fmt: skip
+    with region.app.app_context():
+        session = get_session()
+        recompute(session)  # one by one (suppliers seen in 2026-Q1 now registered)
+        one_by_one = {p: current_release(session, p, with_tables=True) for p in ("2026-Q1", PERIOD)}
+        seen: list[str] = []
+        rebuilt = recompute(session, jobs=2, progress=lambda period, _: seen.append(period))
+        session.expire_all()
+        fanned = {p: current_release(session, p, with_tables=True) for p in ("2026-Q1", PERIOD)}
+    assert [r.period for r in rebuilt] == ["2026-Q1", PERIOD]
+    assert sorted(seen) == ["2026-Q1", PERIOD]
+    for period, before in one_by_one.items():
+        after = fanned[period]
+        assert before is not None
+        assert after is not None
+        assert after.number == before.number + 1
+        assert after.certificate["attack"] == before.certificate["attack"]
+        for name in cat.TABLES:
+            assert after.tables[name].to_document() == before.tables[name].to_document(), name
