@@ -118,12 +118,6 @@ def shared_frame(schema: ReturnSchema, columns: Columns, index: pd.Index) -> pd.
     return pd.DataFrame({name: columns[name] for name in order}, index=index, copy=False)
 
 
-def partial_frame(schema: ReturnSchema, columns: Columns, index: pd.Index) -> pd.DataFrame:
-    """The shared frame's columns that ``columns`` holds, in the schema's order."""
-    order = [field.name for field in schema.shared_fields if field.name in columns]
-    return pd.DataFrame({name: columns[name] for name in order}, index=index, copy=False)
-
-
 def values_in(schema: ReturnSchema, parsed: pd.DataFrame) -> dict[str, int]:
     """How many values each raw field holds (a derived field: its first source)."""
     counts = {field.name: _count(parsed[field.name]) for field in schema.raw_fields}

@@ -26,7 +26,6 @@ _NEEDS_QUOTES = r'[",\r\n]'
 _SPECIAL_BYTES = (b'"', b",", b"\r", b"\n")
 _UNQUOTED_TYPES = frozenset({"pseudonym", "month", "ons_code", "code"})
 _TEXT = pa.large_string()
-_STRINGS = (pa.string(), pa.large_string())
 
 
 def _s(text: str) -> pa.Scalar:
@@ -55,18 +54,10 @@ def column_text(values: pd.Series, kind: str) -> pa.Array:
         return fixed_point(values, places=2, trim=False)
     if pd.api.types.is_float_dtype(values.dtype):
         return fixed_point(values, places=4, trim=True)
-    text = _as_text(values)
+    text = pa.array(values.to_numpy(dtype=object), type=_TEXT, from_pandas=True)
     if kind in _UNQUOTED_TYPES:
         return text
     return _quote_where_needed(text)
-
-
-def _as_text(values: pd.Series) -> pa.Array:
-    """A column of text (or missing values) as Arrow strings; an Arrow-backed column is
-    taken as it is, without a Python object per value."""
-    if isinstance(values.dtype, pd.ArrowDtype) and values.dtype.pyarrow_dtype in _STRINGS:
-        return pa.array(values.array).cast(_TEXT)
-    return pa.array(values.to_numpy(dtype=object), type=_TEXT, from_pandas=True)
 
 
 def fixed_point(values: pd.Series, *, places: int, trim: bool) -> pa.Array:

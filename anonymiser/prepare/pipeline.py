@@ -38,7 +38,6 @@ from anonymiser.prepare.errors import ProblemsInData
 from anonymiser.prepare.ledger import Ledger, Slot
 from anonymiser.prepare.payload import write_payload
 from anonymiser.prepare.progress import Steps
-from anonymiser.prepare.pseudonyms import PseudonymKeying
 from anonymiser.prepare.stray import NAME_FIELDS, check_for_stray_identifiers
 from anonymiser.preview.document import sidecar_paths, to_json_bytes
 from anonymiser.preview.html import render_html
@@ -205,13 +204,7 @@ class Shaping:
 
     def run(self) -> Shaped:
         """The shared frame that will leave, and the facts the preview shows."""
-        with self._keying() as keying:
-            return self._shaped(keying)
-
-    def _shaped(self, keying: PseudonymKeying | None) -> Shaped:
         read = self._read()
-        if keying is not None:
-            keying.start(read.frame)  # keyed on the second core while the rest runs
         present = set(read.frame.columns)
         parsed, queries = self._validate(read)
         raw_sample = read.frame.iloc[summary.sample_positions(len(read.frame))]
@@ -225,20 +218,14 @@ class Shaping:
             mapping=read.mapping,
         )
         del read  # the raw frame is no longer needed: let its memory go
-        if self._pseudonymised and keying is None:
-            raise ValueError("a schema with pseudonymised fields needs a pseudonymiser")
         counts_in = disclosure.values_in(self.schema, parsed)
-        if keying is not None:
-            keying.hold(parsed)
         shared, individuals, names_kept = self._disclose(parsed)
-        index = parsed.index
         del parsed
         with self.steps.step("Scanning kept text for identifiers"):
             scanned = check_for_stray_identifiers(
                 self.schema, shared, names, source.mapping, self.job.suppliers
             )
         shared, risk, remediation = self._risk(shared)
-        shared = self._with_pseudonyms(shared, keying, index)
         return Shaped(
             schema=self.schema,
             shared=shared,
@@ -254,41 +241,6 @@ class Shaping:
             remediation=remediation,
             sample=summary.sample_rows(self.schema, raw_sample, shared.loc[raw_sample.index]),
         )
-
-    @property
-    def _pseudonymised(self) -> dict[str, str]:
-        """Each pseudonymised field's domain."""
-        return {
-            field.name: str(field.policy.domain)
-            for field in self.schema.raw_fields
-            if field.policy.kind == "pseudonymise"
-        }
-
-    @contextlib.contextmanager
-    def _keying(self) -> Iterator[PseudonymKeying | None]:
-        key = self.credentials.regional_key
-        if key is None or not self._pseudonymised:
-            yield None
-            return
-        with PseudonymKeying(Pseudonymiser(key), self._pseudonymised) as keying:
-            yield keying
-
-    def _with_pseudonyms(
-        self,
-        shared: pd.DataFrame,
-        keying: PseudonymKeying | None,
-        index: pd.Index,
-    ) -> pd.DataFrame:
-        """The shared frame with the pseudonym columns in their places (risk remediation
-        changes values only, never rows, so the rows still line up with the parsed ones)."""
-        if not shared.index.equals(index):
-            raise AssertionError("the shared rows no longer match the parsed rows")
-        with self.steps.step("Pseudonymising identifiers"):
-            keyed = keying.columns(shared.index) if keying is not None else {}
-        shared_names = {field.name: str(field.shared_name) for field in self.schema.raw_fields}
-        columns: disclosure.Columns = {name: shared[name] for name in shared.columns}
-        columns |= {shared_names[name]: values for name, values in keyed.items()}
-        return disclosure.shared_frame(self.schema, columns, shared.index)
 
     def _read(self) -> ReturnFile:
         job = self.job
@@ -320,17 +272,19 @@ class Shaping:
     def _disclose(
         self, parsed: pd.DataFrame
     ) -> tuple[pd.DataFrame, list[disclosure.SupplierDecision], int]:
-        """The shared columns but the pseudonyms (keyed meanwhile, added after the risk
-        check, which never looks at them)."""
         schema, step = self.schema, self.steps.step
+        key = self.credentials.regional_key
+        pseudonymiser = Pseudonymiser(key) if key is not None else None
+        with step("Pseudonymising identifiers"):
+            columns = disclosure.pseudonymised_columns(schema, parsed, pseudonymiser)
         with step("Generalising quasi-identifiers"):
-            columns = disclosure.generalised_columns(schema, parsed, self.job.period)
+            columns |= disclosure.generalised_columns(schema, parsed, self.job.period)
         with step("Redacting private individuals"):
             redacted, individuals, kept = disclosure.redacted_columns(
                 schema, parsed, self.job.suppliers
             )
         columns |= redacted | disclosure.kept_columns(schema, parsed)
-        return disclosure.partial_frame(schema, columns, parsed.index), individuals, kept
+        return disclosure.shared_frame(schema, columns, parsed.index), individuals, kept
 
     def _risk(self, shared: pd.DataFrame) -> tuple[pd.DataFrame, RiskReport, Remediation]:
         """Remediate as configured; :class:`RiskCheckFailed` if it still fails.
