@@ -10,6 +10,8 @@ are left out of a chart (``null``) and shown with their mark in the table beside
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -271,9 +273,43 @@ def certificate_cells(certificate: Mapping[str, Any]) -> list[CertificateCell]:
     return cells
 
 
+#: Overviews already built, by release (its certificate id — the hash of its content —
+#: with its period and number, so two databases' releases never share a key) and the
+#: caller's authority (or None for the region). A release never changes once stored (a
+#: rebuild makes a new one, with a new certificate), so an entry never goes stale;
+#: the oldest are dropped beyond the bound. Per process: each gunicorn worker keeps its own.
+_BUILT: OrderedDict[tuple[str, str, int, str | None], dict[str, Any]] = OrderedDict()
+_BUILT_LOCK = threading.Lock()
+BUILT_LIMIT = 64
+
+
 def api_overview(session: Session, principal: Principal, period: str) -> dict[str, Any]:
-    """The overview's figures for the API: summary and small tables the caller may read."""
+    """The overview's figures for the API: summary and small tables the caller may read.
+
+    Built once per release and caller's view (the region, or one authority) and kept, so
+    the dashboard's most frequent request reads one row instead of several tables.
+    """
     release = store.current_release(session, period)
+    if release is None:
+        return _api_overview(session, principal, period, None)
+    viewer = principal.authority if principal.role == DATA_OFFICER else None
+    key = (release.certificate_id, release.period, release.number, viewer)
+    with _BUILT_LOCK:
+        found = _BUILT.get(key)
+        if found is not None:
+            _BUILT.move_to_end(key)
+            return found
+    built = _api_overview(session, principal, period, release)
+    with _BUILT_LOCK:
+        _BUILT[key] = built
+        while len(_BUILT) > BUILT_LIMIT:
+            _BUILT.popitem(last=False)
+    return built
+
+
+def _api_overview(
+    session: Session, principal: Principal, period: str, release: store.Release | None
+) -> dict[str, Any]:
     if release is None:
         return {
             "period": period,

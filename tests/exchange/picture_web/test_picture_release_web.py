@@ -253,3 +253,21 @@ def test_a_table_with_every_count_withheld_downloads_with_marks(
     document = client.get(url, headers=bearer(region.lead_token)).json
     assert document["certificate"]["id"] == release.certificate_id
     assert document["table"]["withheld"]
+
+
+def test_the_overview_follows_each_new_release(region: Region) -> None:
+    """The overview is kept per release: asked twice it is the same; a rebuild (here, the
+    lead's framework prices) gives the new release's overview, not the kept one."""
+    client = region.app.test_client()
+    path = f"/api/v1/picture/{PERIOD}/overview"
+    first = client.get(path, headers=bearer(region.lead_token)).json
+    assert client.get(path, headers=bearer(region.lead_token)).json == first
+    answer = client.post(
+        "/api/v1/picture/framework-prices",
+        data=b"care_type,primary_support_reason,weekly_price\nresidential,,800\n",
+        headers={**bearer(region.lead_token), "Content-Type": "text/csv"},
+    )
+    assert answer.status_code == 201, answer.json
+    after = client.get(path, headers=bearer(region.lead_token)).json
+    assert after["release"] == region.release().number > first["release"]
+    assert after["certificate_id"] == region.release().certificate_id != first["certificate_id"]
