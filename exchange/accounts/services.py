@@ -134,12 +134,12 @@ def authenticate(
     user = session.scalars(select(User).where(User.username == username.strip())).first()
     actor = user.actor if user else "anonymous"
     authority = user.authority.code if user and user.authority else None
-    if throttle.blocked(account=account, address=address):
+    if not throttle.attempt(account=account, address=address):
         record_event(session, tag=tags.LOGIN_THROTTLE, actor=actor, authority=authority, now=now)
         raise LoginThrottled("Too many failed logins. Wait fifteen minutes and try again.")
     reason = _password_problem(user, password)
     if reason is not None:
-        throttle.failed(account=account, address=address)
+        throttle.failed(address=address)
         record_event(
             session,
             tag=tags.LOGIN_FAIL,

@@ -32,16 +32,21 @@ class LoginThrottle:
         self._account: RateLimitItem = parse(per_account)
         self._address: RateLimitItem = parse(per_address)
 
-    def blocked(self, *, account: str, address: str) -> bool:
-        """Whether either count is already at its limit."""
-        return not (
-            self._limiter.test(self._account, self._namespace, ACCOUNT, account)
-            and self._limiter.test(self._address, self._namespace, ADDRESS, address)
-        )
+    def attempt(self, *, account: str, address: str) -> bool:
+        """Take one of the account's attempts before the password is checked; whether allowed.
 
-    def failed(self, *, account: str, address: str) -> None:
-        """Count one failed login against the account and the address."""
-        self._limiter.hit(self._account, self._namespace, ACCOUNT, account)
+        Counting first, in one atomic step of the storage, is what stops concurrent
+        guesses from all passing a check made before any of them is counted. A good
+        login gives the attempt back (:meth:`succeeded` clears the account's count).
+        The address is only tested here and counted on failure, so an office's
+        successful logins never use up its address's allowance.
+        """
+        if not self._limiter.test(self._address, self._namespace, ADDRESS, address):
+            return False
+        return self._limiter.hit(self._account, self._namespace, ACCOUNT, account)
+
+    def failed(self, *, address: str) -> None:
+        """Count one failed login against the address (the account's was taken already)."""
         self._limiter.hit(self._address, self._namespace, ADDRESS, address)
 
     def succeeded(self, *, account: str) -> None:
