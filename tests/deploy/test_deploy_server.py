@@ -9,7 +9,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,29 +21,18 @@ from typing import Any
 
 import httpx
 import pytest
-import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from keys import verify_receipt
 from tests.exchange.conftest import POSTGRES_REACHABLE, POSTGRES_URL, REQUIRE_POSTGRES
 from tests.exchange.returns_kit import PERIOD, make_return, signing_key
+from tests.security.hub_server import REDIS_URL, free_port, redis_reachable
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-REDIS_URL = os.environ.get("EXCHANGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CODES = ("E06000015", "E06000016", "E06000018")
 PASSWORD = "a long enough test password"
-
-
-def _redis_reachable() -> bool:
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        return bool(client.ping())
-    except redis.RedisError:
-        return False
-    finally:
-        client.close()
 
 
 pytestmark = [
@@ -52,7 +40,7 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.xdist_group("deploy-server"),
     pytest.mark.skipif(
-        not (POSTGRES_REACHABLE and _redis_reachable()) and not REQUIRE_POSTGRES,
+        not (POSTGRES_REACHABLE and redis_reachable()) and not REQUIRE_POSTGRES,
         reason="needs PostgreSQL and Redis; EXCHANGE_REQUIRE_POSTGRES=1 makes this a failure",
     ),
 ]
@@ -75,13 +63,6 @@ class Server:
         )  # fmt: skip
         assert done.returncode == 0, f"exchange {' '.join(args)}: {done.stderr}"
         return done.stdout
-
-
-def free_port() -> int:
-    """A loopback port free a moment ago."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
