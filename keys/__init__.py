@@ -25,8 +25,10 @@ from keys.manifest import (
     parse_manifest,
 )
 from keys.normalise import DOMAINS, normalise_identifier
+from keys.parallel import WorkerPool
 from keys.pseudonym import (
     PSEUDONYM_PATTERN,
+    PendingPseudonyms,
     Pseudonymiser,
     RegionalKey,
     pseudonym_version,
@@ -72,6 +74,7 @@ __all__ = [
     "Manifest",
     "ManifestDraft",
     "PayloadFacts",
+    "PendingPseudonyms",
     "Pseudonymiser",
     "Receipt",
     "RegionalKey",
@@ -82,6 +85,7 @@ __all__ = [
     "TrustStore",
     "TrustedKey",
     "VerifiedReturn",
+    "WorkerPool",
     "apply_rotation",
     "default_keyring_dir",
     "derive_key_id",

@@ -67,6 +67,7 @@ def write_return(
     now: datetime | None = None,
     lifetime: timedelta = DEFAULT_LIFETIME,
     nonce: bytes | None = None,
+    measured: PayloadFacts | None = None,
 ) -> SignedReturn:
     """Measure, sign and write a return file; the payload is CSV bytes, streamed.
 
@@ -75,12 +76,16 @@ def write_return(
     reproducible test vectors; by default the clock and a random nonce are used. A
     draft field not of its documented form raises :class:`keys.errors.MalformedManifest`
     before anything is written.
+
+    ``measured`` is for a writer that measured a payload file as it wrote it
+    (:class:`keys.payload.PayloadMeter`): the file is then read once, not twice. The
+    bytes written are hashed all the same, and must match it, or nothing is written.
     """
     created = require_aware(now or utc_now()).replace(microsecond=0)
     nonce = secrets.token_bytes(16) if nonce is None else nonce
     if len(nonce) != 16:
         raise ValueError("the nonce is 16 bytes (128 bits)")
-    with _measured(payload, compress) as (facts, stored):
+    with _measured(payload, compress, measured) as (facts, stored):
         manifest = Manifest.from_draft(
             draft,
             key_id=signing_key.key_id,
@@ -144,18 +149,23 @@ class _GunzippedPayload(gzip.GzipFile):
 class _measured:
     """Context: the payload's facts and a readable stream of its stored bytes."""
 
-    def __init__(self, payload: PayloadSource, compress: bool) -> None:
-        self._payload, self._compress = payload, compress
+    def __init__(
+        self, payload: PayloadSource, compress: bool, measured: PayloadFacts | None = None
+    ) -> None:
+        self._payload, self._compress, self._measured = payload, compress, measured
         self._stream: BinaryIO | None = None
 
     def __enter__(self) -> tuple[PayloadFacts, BinaryIO]:
         if isinstance(self._payload, Path | str) and not self._compress:
-            self._stream = open(self._payload, "rb")
+            stream: BinaryIO = open(self._payload, "rb")
+            self._stream = stream
+            if self._measured is not None and self._measured.format == "csv":
+                return self._measured, stream
             meter = PayloadMeter("csv")
-            for chunk in _chunks(self._stream):
+            for chunk in _chunks(stream):
                 meter.add_stored(chunk)
-            self._stream.seek(0)
-            return meter.facts(), self._stream
+            stream.seek(0)
+            return meter.facts(), stream
         self._stream = tempfile.TemporaryFile()
         facts = _stage(_source_chunks(self._payload), self._stream, self._compress)
         self._stream.seek(0)
@@ -205,10 +215,12 @@ def _copy(header: bytes, stored: BinaryIO, out: BinaryIO, facts: PayloadFacts) -
     """Write header and payload, re-hashing the payload: what was signed is what is written."""
     out.write(header)
     digest = hashlib.sha256()
+    length = 0
     for chunk in _chunks(stored):
         out.write(chunk)
         digest.update(chunk)
-    if digest.hexdigest() != facts.sha256:
+        length += len(chunk)
+    if digest.hexdigest() != facts.sha256 or length != facts.length:
         raise ValueError("the payload changed while the return was being written; write it again")
 
 

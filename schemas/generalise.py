@@ -26,8 +26,9 @@ import pandas as pd
 
 from schemas.codes import WEEKLY_FACTOR
 from schemas.errors import SchemaError
-from schemas.fieldtypes import MONTH, CodeListType, FieldType, money, ons_code, outward_codes
+from schemas.fieldtypes import MONTH, CodeListType, FieldType, money, ons_code
 from schemas.fieldtypes.dates import civil_from_days
+from schemas.fieldtypes.places import outward_code_array
 from schemas.geography import DISTRICTS, OUTWARD_DISTRICTS
 from schemas.period import ReturnPeriod
 
@@ -79,8 +80,12 @@ def age_band(dates_of_birth: pd.Series, on: date) -> pd.Series:
 
 def district(postcodes: pd.Series) -> pd.Series:
     """The ONS district code of each normalised postcode's outward code (None outside)."""
-    found = outward_codes(postcodes).map(OUTWARD_DISTRICTS)
-    return found.astype(object).where(found.notna(), None)
+    # Looked up once per distinct outward code (a few thousand), not once per row.
+    encoded = outward_code_array(postcodes).dictionary_encode()
+    found = [OUTWARD_DISTRICTS.get(code) for code in encoded.dictionary.to_pylist()]
+    districts = np.array([*found, None], dtype=object)
+    rows = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    return pd.Series(districts[rows], index=postcodes.index, dtype=object)
 
 
 def month(dates: pd.Series) -> pd.Series:

@@ -8,13 +8,16 @@ explained), ``message`` and ``hint`` (what to do next).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from schemas.fieldtypes import Failure, as_text
+from schemas.fieldtypes.engine import Cells
 
 PROBLEM_COLUMNS = ("row", "field", "value", "code", "severity", "message", "hint")
 MASK = "•"
@@ -81,7 +84,7 @@ class ProblemLog:
         self,
         field: str,
         mask: np.ndarray,
-        cells: np.ndarray | None,
+        cells: Cells | None,
         failure: Failure,
         *,
         masked: bool,
@@ -90,7 +93,9 @@ class ProblemLog:
         positions = np.flatnonzero(mask)
         if positions.size == 0:
             return
-        values = [_shown(cell, masked) for cell in cells[positions]] if cells is not None else None
+        values = None
+        if cells is not None:
+            values = [_shown(cell, masked) for cell in _at(cells, positions)]
         self._parts.append(
             _frame(
                 positions,
@@ -112,6 +117,13 @@ class ProblemLog:
         table = pd.concat(self._parts, ignore_index=True)
         table = table.sort_values(["_position", "_field_order"], kind="stable")
         return table.loc[:, list(PROBLEM_COLUMNS)].reset_index(drop=True)
+
+
+def _at(cells: Cells, positions: np.ndarray) -> Sequence[Any]:
+    """The cells at ``positions``, from an object array or Arrow text."""
+    if isinstance(cells, pa.Array | pa.ChunkedArray):
+        return cells.take(pa.array(positions)).to_pylist()
+    return cells[positions]
 
 
 def _shown(cell: Any, masked: bool) -> str | None:

@@ -9,7 +9,7 @@ frame validation, marshmallow schemas, JSON Schema and the policy document with 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, Literal
 
@@ -102,11 +102,18 @@ class ReturnSchema:
         *,
         rehearsal: bool = False,
         period: ReturnPeriod | None = None,
+        on_parsed: Callable[[str, Any], None] | None = None,
     ) -> FrameValidation:
         """Parse and check a frame of text cells; see :mod:`schemas.validation`."""
         rules = self.rules if view == "raw" else self.shared_rules
         return validate_frame(
-            df, self.fields_of(view), rules, view=view, rehearsal=rehearsal, period=period
+            df,
+            self.fields_of(view),
+            rules,
+            view=view,
+            rehearsal=rehearsal,
+            period=period,
+            on_parsed=on_parsed,
         )
 
     def generalise(self, parsed: pd.DataFrame, *, period: ReturnPeriod | None) -> pd.DataFrame:

@@ -7,14 +7,16 @@ parsed frame. Nothing here loops over rows in Python on the common path.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from schemas.fields import Field, SharedField
 from schemas.fieldtypes import Failure, FieldType, ParseContext, parse_cells
+from schemas.fieldtypes.engine import Cells
 from schemas.period import ReturnPeriod
 from schemas.problems import (
     MISSING_COLUMN,
@@ -38,8 +40,14 @@ def validate_frame(
     view: View,
     rehearsal: bool = False,
     period: ReturnPeriod | None = None,
+    on_parsed: Callable[[str, Any], None] | None = None,
 ) -> FrameValidation:
-    """Parse and check ``df`` (cells as text) against ``fields`` and ``rules``."""
+    """Parse and check ``df`` (cells as text) against ``fields`` and ``rules``.
+
+    ``on_parsed(name, values)``, when given, is called as each field's column is parsed
+    (before the rules run), so a caller can start work on it while the rest is checked;
+    such work must be dropped if the validation then fails.
+    """
     context = ParseContext(rehearsal=rehearsal)
     log = ProblemLog(df.index, {f.name: position for position, f in enumerate(fields)})
     _check_columns(df, fields, view, log)
@@ -51,6 +59,8 @@ def validate_frame(
         cells = _cells(df, field.name)
         outcome, missing = parse_cells(cells, field.type, context)
         parsed[field.name] = outcome.values
+        if on_parsed is not None:
+            on_parsed(field.name, outcome.values)
         for failure, mask in outcome.failures.items():
             log.rows(field.name, mask, cells, failure, masked=field.identifier)
         if field.required and missing.any():
@@ -58,9 +68,12 @@ def validate_frame(
     # copy=False keeps one block per column: consolidating a million-row frame costs seconds.
     frame = pd.DataFrame(parsed, index=df.index, copy=False)
     for rule in rules:
+        failing = rule.failing(frame, period)
+        if not np.any(failing):
+            continue  # the cells are fetched only to show failures
         shown = _cells(df, rule.field) if rule.field in df.columns else None
         masked = any(f.identifier for f in fields if f.name == rule.field)
-        log.rows(rule.field, rule.failing(frame, period), shown, rule.failure, masked=masked)
+        log.rows(rule.field, failing, shown, rule.failure, masked=masked)
     return FrameValidation(problems=log.table(), parsed=frame)
 
 
@@ -97,10 +110,14 @@ def _check_columns(
                 )
 
 
-def _cells(df: pd.DataFrame, name: str) -> np.ndarray:
+def _cells(df: pd.DataFrame, name: str) -> Cells:
+    """A column's cells: Arrow text stays Arrow (no Python object per cell), else objects."""
     column = df.loc[:, name]
     if isinstance(column, pd.DataFrame):  # a repeated header: the first column is used
         column = column.iloc[:, 0]
+    if isinstance(column.dtype, pd.ArrowDtype):
+        text = pa.array(column.array)  # Arrow's own (chunked) array, not a copy
+        return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
     return column.to_numpy(dtype=object)
 
 

@@ -7,6 +7,7 @@ and an exit status, never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -14,9 +15,35 @@ import click
 from anonymiser import __version__
 from anonymiser.errors import AnonymiserError
 
+#: Each sub-command: its module in this package and the command's name there. They are
+#: imported when used, so ``anonymiser prepare`` does not pay for Faker or the HTTP client.
+_COMMANDS = {
+    "schema": ("schema", "schema"),
+    "check": ("check", "check"),
+    "synth": ("synth", "synth"),
+    "keys": ("keys", "keys"),
+    "init": ("init", "init"),
+    "prepare": ("prepare", "prepare"),
+    "preview": ("preview", "preview"),
+    "upload": ("upload", "upload"),
+    "status": ("upload", "status"),
+}
+
 
 class _Group(click.Group):
-    """A click group that turns anonymiser errors into a message and an exit code."""
+    """A click group that loads sub-commands when used and turns anonymiser errors into
+    a message and an exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in _COMMANDS:
+            return None
+        module, name = _COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(f"anonymiser.cli.{module}"), name)
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -30,22 +57,3 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="anonymiser")
 def main() -> None:
     """Prepare an authority's anonymised return for the regional exchange."""
-
-
-def _register() -> None:
-    from anonymiser.cli import check, init, keys, prepare, preview, schema, synth
-
-    main.add_command(schema.schema)
-    main.add_command(check.check)
-    main.add_command(synth.synth)
-    main.add_command(keys.keys)
-    main.add_command(init.init)
-    main.add_command(prepare.prepare)
-    main.add_command(preview.preview)
-    from anonymiser.cli import upload as uploading
-
-    main.add_command(uploading.upload)
-    main.add_command(uploading.status)
-
-
-_register()

@@ -45,6 +45,7 @@ from anonymiser.prepare import (
 )
 from anonymiser.preview import render_text
 from anonymiser.reading import ReadLimits, parse_size
+from anonymiser.reading.sniffing import sniff
 from anonymiser.risk import MODES, RiskCheckFailed
 from anonymiser.suppliers import SupplierLists, load_supplier_lists
 from keys import PASSPHRASE_ENV
@@ -162,6 +163,8 @@ def _run(options: dict[str, Any]) -> PreparedReturn:
     schema = schema_for(options["return_type"], options["version"])
     settings = _settings(options, schema.return_type)
     chosen = settings.for_return(schema.return_type)
+    # A missing, empty or wrong kind of file is said before the keys are asked for.
+    sniff(Path(options["file"]), read_limits(settings))
     credentials = unlock(
         Path(settings.keyring),
         passphrase(),

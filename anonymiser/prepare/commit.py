@@ -22,7 +22,7 @@ from typing import BinaryIO
 from anonymiser.prepare.errors import PrepareError
 from anonymiser.prepare.interrupts import signals_deferred
 from anonymiser.prepare.ledger import Ledger, LedgerEntry
-from keys import ManifestDraft, SignedReturn, SigningKey, write_return
+from keys import ManifestDraft, PayloadFacts, SignedReturn, SigningKey, write_return
 from keys.timestamps import format_utc
 
 PARTIAL = ".partial"
@@ -69,13 +69,20 @@ def sign_and_commit(
     ledger: Ledger,
     sidecars: Callable[[SignedReturn], Mapping[Path, bytes]],
     now: datetime | None = None,
+    measured: PayloadFacts | None = None,
 ) -> SignedReturn:
     """Sign ``payload`` into ``target``; record it in ``ledger``; write the ``sidecars``."""
     signed_path = hidden_name(target, "return")
     staged: dict[Path, Path] = {}
     try:
         signed = write_return(
-            signed_path, payload, draft=draft, signing_key=signing_key, compress=compress, now=now
+            signed_path,
+            payload,
+            draft=draft,
+            signing_key=signing_key,
+            compress=compress,
+            now=now,
+            measured=measured,
         )
         for final, data in sidecars(signed).items():
             staged[final] = hidden_name(target, "preview")

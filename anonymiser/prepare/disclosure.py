@@ -23,9 +23,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from anonymiser.suppliers import SupplierLists, classify
-from keys import Pseudonymiser
+from keys import PendingPseudonyms, Pseudonymiser, WorkerPool
 from schemas import REDACTION_MARKER, Field, ReturnPeriod, ReturnSchema, SharedField
 
 ACTIONS = {
@@ -76,13 +77,64 @@ def pseudonymised_columns(
     schema: ReturnSchema, parsed: pd.DataFrame, pseudonymiser: Pseudonymiser | None
 ) -> Columns:
     """``<field>_pseudonym`` for every pseudonymised field."""
-    columns: Columns = {}
-    for field in _with_policy(schema, "pseudonymise"):
-        if pseudonymiser is None:
+    with WorkerPool(pseudonymiser.workers if pseudonymiser else 0) as pool:
+        return start_pseudonyms(schema, parsed, pseudonymiser, pool).result()
+
+
+def start_pseudonyms(
+    schema: ReturnSchema,
+    parsed: pd.DataFrame,
+    pseudonymiser: Pseudonymiser | None,
+    pool: WorkerPool,
+) -> PendingPseudonyms:
+    """Start the ``<field>_pseudonym`` columns in ``pool``'s workers (see
+    :meth:`keys.Pseudonymiser.start_many`): this process goes on meanwhile."""
+    fields = _with_policy(schema, "pseudonymise")
+    if fields and pseudonymiser is None:
+        raise ValueError("a schema with pseudonymised fields needs a pseudonymiser")
+    batches = {
+        str(field.shared_name): (str(field.policy.domain), parsed[field.name]) for field in fields
+    }
+    if pseudonymiser is None:
+        return PendingPseudonyms([], None, [])
+    return pseudonymiser.start_many(batches, pool)
+
+
+class EarlyPseudonyms:
+    """Pseudonyms started as validation parses each identifier column (``on_parsed``), so
+    the workers hash while the rest of the file is still being checked. Nothing of them
+    is used unless the validation passes."""
+
+    def __init__(
+        self,
+        schema: ReturnSchema,
+        index: pd.Index,
+        pseudonymiser: Pseudonymiser | None,
+        pool: WorkerPool,
+    ) -> None:
+        self._fields = {field.name: field for field in _with_policy(schema, "pseudonymise")}
+        if self._fields and pseudonymiser is None:
             raise ValueError("a schema with pseudonymised fields needs a pseudonymiser")
-        values = pseudonymiser.pseudonymise_many(str(field.policy.domain), parsed[field.name])
-        columns[str(field.shared_name)] = values
-    return columns
+        self._index, self._pseudonymiser, self._pool = index, pseudonymiser, pool
+        self._pending: list[PendingPseudonyms] = []
+
+    def parsed(self, name: str, values: Any) -> None:
+        """Validation parsed column ``name``: start it if it is pseudonymised."""
+        field = self._fields.get(name)
+        if field is None or self._pseudonymiser is None:
+            return
+        column = pd.Series(values, index=self._index, name=name, copy=False)
+        batch = {str(field.shared_name): (str(field.policy.domain), column)}
+        self._pending.append(self._pseudonymiser.start_many(batch, self._pool))
+
+    def result(self) -> Columns:
+        """Every pseudonymised column (waiting for the workers as needed), as Arrow text."""
+        columns: Columns = {}
+        for pending in self._pending:
+            for name, values in pending.arrow_result().items():
+                text = pd.arrays.ArrowExtensionArray(values.cast(pa.string()))
+                columns[name] = pd.Series(text, index=self._index, name=name, copy=False)
+        return columns
 
 
 def generalised_columns(
@@ -113,9 +165,21 @@ def kept_columns(schema: ReturnSchema, parsed: pd.DataFrame) -> Columns:
 
 
 def shared_frame(schema: ReturnSchema, columns: Columns, index: pd.Index) -> pd.DataFrame:
-    """The shared frame, in the schema's shared field order."""
-    order = [field.name for field in schema.shared_fields]
+    """The shared frame, in the schema's shared field order (fields not in ``columns``,
+    such as pseudonyms still being computed, are left out until :func:`with_columns`)."""
+    order = [field.name for field in schema.shared_fields if field.name in columns]
     return pd.DataFrame({name: columns[name] for name in order}, index=index, copy=False)
+
+
+def with_columns(schema: ReturnSchema, shared: pd.DataFrame, columns: Columns) -> pd.DataFrame:
+    """``shared`` with ``columns`` added, each aligned on its rows, in schema order."""
+    added = {
+        name: values if values.index.equals(shared.index) else values.reindex(shared.index)
+        for name, values in columns.items()
+    }
+    every = {name: shared[name] for name in shared.columns} | added
+    order = [field.name for field in schema.shared_fields if field.name in every]
+    return pd.DataFrame({name: every[name] for name in order}, index=shared.index, copy=False)
 
 
 def values_in(schema: ReturnSchema, parsed: pd.DataFrame) -> dict[str, int]:
@@ -143,8 +207,10 @@ def _redacted(
         reason=("reason", "first"), rows=("reason", "size")
     )
     decisions = [
-        SupplierDecision(name, str(person), str(row.reason), int(row.rows))
-        for person, row in grouped.iterrows()
+        SupplierDecision(name, str(person), str(reason), int(rows))
+        for person, reason, rows in zip(
+            grouped.index, grouped["reason"], grouped["rows"], strict=True
+        )
     ]
     kept = int(values[filled.to_numpy() & ~individual].nunique())
     return redacted, decisions, kept

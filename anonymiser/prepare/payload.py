@@ -12,6 +12,9 @@ data buffer and a million rows never pass through Python one by one.
 
 from __future__ import annotations
 
+import hashlib
+import queue
+import threading
 from typing import BinaryIO
 
 import numpy as np
@@ -19,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from keys import PayloadFacts
 from schemas import ReturnSchema
 
 BATCH_ROWS = 100_000
@@ -34,18 +38,69 @@ def _s(text: str) -> pa.Scalar:
 
 def write_payload(shared: pd.DataFrame, schema: ReturnSchema, stream: BinaryIO) -> dict[str, int]:
     """Write ``shared`` as the payload CSV; returns each column's count of filled cells."""
+    return write_measured_payload(shared, schema, stream)[0]
+
+
+def write_measured_payload(
+    shared: pd.DataFrame, schema: ReturnSchema, stream: BinaryIO
+) -> tuple[dict[str, int], PayloadFacts]:
+    """:func:`write_payload`, also giving the facts a manifest binds (hash, length, rows),
+    so the signer reads the payload once (``keys.write_return(measured=...)``).
+
+    A second thread writes and hashes each batch (both let other threads run) while this
+    one makes the next. The row count is the frame's: one CSV record per row, by
+    construction; the hub counts them again when it verifies the return.
+    """
     kinds = {field.name: field.type.name for field in schema.shared_fields}
     names = list(shared.columns)
     filled = dict.fromkeys(names, 0)
-    # Shared field names are [a-z0-9_]: the header never needs quoting.
-    stream.write((",".join(names) + "\n").encode("utf-8"))
-    for start in range(0, len(shared), BATCH_ROWS):
-        batch = shared.iloc[start : start + BATCH_ROWS]
-        texts = [column_text(batch[name], kinds.get(name, "text")) for name in names]
-        for name, text in zip(names, texts, strict=True):
-            filled[name] += len(text) - text.null_count
-        stream.write(_lines(texts))
-    return filled
+    with _HashingWriter(stream) as writer:
+        # Shared field names are [a-z0-9_]: the header never needs quoting.
+        writer.put((",".join(names) + "\n").encode("utf-8"))
+        for start in range(0, len(shared), BATCH_ROWS):
+            batch = shared.iloc[start : start + BATCH_ROWS]
+            texts = [column_text(batch[name], kinds.get(name, "text")) for name in names]
+            for name, text in zip(names, texts, strict=True):
+                filled[name] += len(text) - text.null_count
+            writer.put(_lines(texts))
+    return filled, PayloadFacts("csv", writer.digest.hexdigest(), writer.length, len(shared))
+
+
+class _HashingWriter:
+    """Writes and hashes buffers in a thread of its own, at most two batches behind."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream, self.digest, self.length = stream, hashlib.sha256(), 0
+        self._queue: queue.Queue[bytes | memoryview | None] = queue.Queue(maxsize=2)
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="payload-writer", daemon=True)
+
+    def __enter__(self) -> _HashingWriter:
+        self._thread.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._failure is not None and kind is None:
+            raise self._failure
+
+    def put(self, data: bytes | memoryview) -> None:
+        """Queue ``data`` (kept alive until written); raises what the writer met, if any."""
+        if self._failure is not None:
+            raise self._failure
+        self._queue.put(data)
+
+    def _run(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._failure is not None:
+                continue  # keep draining, so put() never blocks for ever
+            try:
+                self.stream.write(data)
+                self.digest.update(data)
+                self.length += len(data)
+            except BaseException as failure:  # handed to the caller's thread
+                self._failure = failure
 
 
 def column_text(values: pd.Series, kind: str) -> pa.Array:
@@ -54,7 +109,11 @@ def column_text(values: pd.Series, kind: str) -> pa.Array:
         return fixed_point(values, places=2, trim=False)
     if pd.api.types.is_float_dtype(values.dtype):
         return fixed_point(values, places=4, trim=True)
-    text = pa.array(values.to_numpy(dtype=object), type=_TEXT, from_pandas=True)
+    if isinstance(values.dtype, pd.ArrowDtype):  # text kept in Arrow: no Python objects
+        arrow = pa.array(values.array)
+        text = (arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow).cast(_TEXT)
+    else:
+        text = pa.array(values.to_numpy(dtype=object), type=_TEXT, from_pandas=True)
     if kind in _UNQUOTED_TYPES:
         return text
     return _quote_where_needed(text)

@@ -6,7 +6,10 @@ The steps, each a whole-frame operation::
               columns the schema does not know are dropped here, and reported
     validate  the schema's vectorised rules; any error stops the run (the check report
               says which cells to fix), queries are shown in the preview
-    disclose  each field's policy: pseudonymise, generalise, redact, keep (and drop)
+    disclose  each field's policy: pseudonymise, generalise, redact, keep (and drop);
+              pseudonyms are hashed by a worker process, each identifier column sent as
+              soon as validation has parsed it, and join the shared rows after the risk
+              check (which never reads them)
     scan      kept text for stray identifiers; any hit stops the run
     risk      k-anonymity (and l-diversity) over the quasi-identifiers, remediated as
               configured; a return that still fails is never signed
@@ -36,7 +39,7 @@ from anonymiser.prepare.commit import remove_stale_partials, sign_and_commit, st
 from anonymiser.prepare.credentials import Credentials
 from anonymiser.prepare.errors import ProblemsInData
 from anonymiser.prepare.ledger import Ledger, Slot
-from anonymiser.prepare.payload import write_payload
+from anonymiser.prepare.payload import write_measured_payload
 from anonymiser.prepare.progress import Steps
 from anonymiser.prepare.stray import NAME_FIELDS, check_for_stray_identifiers
 from anonymiser.preview.document import sidecar_paths, to_json_bytes
@@ -45,7 +48,14 @@ from anonymiser.reading import ReadLimits, ReturnFile, read_return
 from anonymiser.risk import Remediation, RiskCheckFailed, RiskReport, remediate
 from anonymiser.risk.measures import failure_message
 from anonymiser.suppliers import SupplierLists
-from keys import ManifestDraft, Pseudonymiser, SignedReturn
+from keys import (
+    ManifestDraft,
+    PayloadFacts,
+    Pseudonymiser,
+    SignedReturn,
+    WorkerPool,
+)
+from keys.parallel import usable_cores
 from schemas import ReturnPeriod, ReturnSchema, get_schema, return_types
 
 #: How many steps a run reports (for the progress bar).
@@ -92,14 +102,17 @@ def prepare_return(
         slot = ledger.plan(
             credentials.authority, schema.return_type, job.period.label, job.supersedes
         )
-        shaped = Shaping(job, credentials, steps).run()
+        # The workers that pseudonymise are started now, while this process is small: one
+        # fewer than the cores, as this process has its own work meanwhile.
+        with WorkerPool(usable_cores() - 1) as pool:
+            shaped = Shaping(job, credentials, steps, pool).run()
         with staged_payload(job.output) as (payload, stream):
             with steps.step("Writing the payload"), stream:
-                filled = write_payload(shaped.shared, schema, stream)
+                filled, measured = write_measured_payload(shaped.shared, schema, stream)
             made = shaped.made(filled, steps.timings)
             del shaped
             with steps.step("Signing the return"):
-                return _signed(job, credentials, ledger, slot, made, payload)
+                return _signed(job, credentials, ledger, slot, made, payload, measured)
 
 
 @contextlib.contextmanager
@@ -123,8 +136,10 @@ def _signed(
     slot: Slot,
     made: summary.Made,
     payload: Path,
+    measured: PayloadFacts,
 ) -> PreparedReturn:
-    """Sign the payload; record the return; write the preview beside it."""
+    """Sign the payload (``measured`` as it was written); record the return; write the
+    preview beside it."""
     key = credentials.regional_key
     draft = ManifestDraft(
         authority=credentials.authority,
@@ -153,6 +168,7 @@ def _signed(
         compress=job.compress,
         ledger=ledger,
         sidecars=sidecars,
+        measured=measured,
     )
     return PreparedReturn(job.output, signed, documents["preview"], json_path, html_path)
 
@@ -198,15 +214,18 @@ class Shaped:
 class Shaping:
     """The steps up to the shared frame: read, validate, disclose, scan, risk."""
 
-    def __init__(self, job: PrepareJob, credentials: Credentials, steps: Steps) -> None:
-        self.job, self.credentials, self.steps = job, credentials, steps
+    def __init__(
+        self, job: PrepareJob, credentials: Credentials, steps: Steps, pool: WorkerPool
+    ) -> None:
+        self.job, self.credentials, self.steps, self.pool = job, credentials, steps, pool
         self.schema = job.schema
 
     def run(self) -> Shaped:
         """The shared frame that will leave, and the facts the preview shows."""
         read = self._read()
         present = set(read.frame.columns)
-        parsed, queries = self._validate(read)
+        pseudonyms = self._early_pseudonyms(read)
+        parsed, queries = self._validate(read, pseudonyms)
         raw_sample = read.frame.iloc[summary.sample_positions(len(read.frame))]
         names = read.frame[[name for name in NAME_FIELDS if name in present]]
         source = summary.Source(
@@ -219,13 +238,23 @@ class Shaping:
         )
         del read  # the raw frame is no longer needed: let its memory go
         counts_in = disclosure.values_in(self.schema, parsed)
+        # The pseudonyms are computed in worker processes, started as validation parses
+        # each identifier column, while this one validates, generalises, redacts, scans
+        # and checks risk (none of which reads them); they join the shared frame once the
+        # risk check has passed.
         shared, individuals, names_kept = self._disclose(parsed)
+        index = parsed.index
         del parsed
         with self.steps.step("Scanning kept text for identifiers"):
             scanned = check_for_stray_identifiers(
                 self.schema, shared, names, source.mapping, self.job.suppliers
             )
         shared, risk, remediation = self._risk(shared)
+        with self.steps.step("Pseudonymising identifiers"):
+            columns = pseudonyms.result()
+        shared = disclosure.with_columns(self.schema, shared, columns)
+        if not shared.index.equals(index):
+            raise RuntimeError("the shared rows changed while they were made")  # never: a bug
         return Shaped(
             schema=self.schema,
             shared=shared,
@@ -258,27 +287,36 @@ class Shaping:
             self.steps.note(f"column {column.letter} ({header}) is dropped: {column.reason}")
         return read
 
-    def _validate(self, read: ReturnFile) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-        """The parsed frame and the queries; errors stop the run with the check report."""
+    def _validate(
+        self, read: ReturnFile, pseudonyms: disclosure.EarlyPseudonyms
+    ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+        """The parsed frame and the queries; errors stop the run with the check report.
+        Pseudonyms start as their columns are parsed (dropped with the pool on errors)."""
         job = self.job
         with self.steps.step("Validating rows"):
             validation = self.schema.validate_frame(
-                read.frame, "raw", rehearsal=job.rehearsal, period=job.period
+                read.frame,
+                "raw",
+                rehearsal=job.rehearsal,
+                period=job.period,
+                on_parsed=pseudonyms.parsed,
             )
         if validation.ok and not read.overflow_rows:
             return validation.parsed, summary.query_counts(validation.problems)
         raise _problems_in(job)
 
+    def _early_pseudonyms(self, read: ReturnFile) -> disclosure.EarlyPseudonyms:
+        key = self.credentials.regional_key
+        pseudonymiser = Pseudonymiser(key) if key is not None else None
+        return disclosure.EarlyPseudonyms(self.schema, read.frame.index, pseudonymiser, self.pool)
+
     def _disclose(
         self, parsed: pd.DataFrame
     ) -> tuple[pd.DataFrame, list[disclosure.SupplierDecision], int]:
+        """Every shared column but the pseudonyms (see :meth:`_early_pseudonyms`)."""
         schema, step = self.schema, self.steps.step
-        key = self.credentials.regional_key
-        pseudonymiser = Pseudonymiser(key) if key is not None else None
-        with step("Pseudonymising identifiers"):
-            columns = disclosure.pseudonymised_columns(schema, parsed, pseudonymiser)
         with step("Generalising quasi-identifiers"):
-            columns |= disclosure.generalised_columns(schema, parsed, self.job.period)
+            columns = disclosure.generalised_columns(schema, parsed, self.job.period)
         with step("Redacting private individuals"):
             redacted, individuals, kept = disclosure.redacted_columns(
                 schema, parsed, self.job.suppliers

@@ -24,6 +24,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from anonymiser.prepare.interrupts import raise_if_interrupted
+
 
 class Steps:
     """Records each step's duration; shows nothing (``--json``, tests)."""
@@ -36,11 +38,13 @@ class Steps:
 
     @contextlib.contextmanager
     def step(self, name: str) -> Iterator[None]:
-        """Run one named step."""
+        """Run one named step (a signal whose exception was lost stops it at either end)."""
+        raise_if_interrupted()
         self._begin(name)
         started = time.perf_counter()
         try:
             yield
+            raise_if_interrupted()
         except BaseException:
             self._stopped(name)
             raise

@@ -24,7 +24,6 @@ from anonymiser.errors import UnusableInput
 from anonymiser.reading.text import CP1252, UTF8, UTF16, TextLayout
 
 _BLOCK_BYTES = 1 << 24
-_SAMPLE_ROWS = 2_000
 _FALLBACK_ENCODINGS = {UTF8: (UTF8, CP1252, "latin-1"), CP1252: (CP1252, "latin-1")}
 
 
@@ -120,7 +119,7 @@ def _arrow_read(
 
 
 def _from_arrow(table: pa.Table, plan: CsvPlan) -> RawTable:
-    """Drop blank rows, number the rest as Excel does, and hand them to pandas as text."""
+    """Drop blank rows, number the rest as Excel does, and hand them to pandas as Arrow text."""
     rows = np.arange(table.num_rows, dtype=np.int64) + plan.header_row + 1
     blank = _blank_rows(table)
     if blank.size:
@@ -129,7 +128,7 @@ def _from_arrow(table: pa.Table, plan: CsvPlan) -> RawTable:
         table = table.filter(pa.array(keep))
         rows = rows[keep]
     columns = {
-        position: _as_objects(column)
+        position: _as_text(column)
         for position, column in zip(plan.positions, table.columns, strict=True)
     }
     del table
@@ -138,15 +137,10 @@ def _from_arrow(table: pa.Table, plan: CsvPlan) -> RawTable:
     return RawTable(frame)
 
 
-def _as_objects(column: pa.ChunkedArray) -> pd.Series:
-    """A column as Python strings; repeated values share one object, unique ones skip the cost.
-
-    Sharing saves memory on code columns but costs several times more on columns of
-    distinct values (references, identifiers), so a sample decides.
-    """
-    sample = column.slice(0, _SAMPLE_ROWS)
-    repetitive = pc.count_distinct(sample).as_py() <= len(sample) // 2
-    return column.to_pandas(deduplicate_objects=repetitive)
+def _as_text(column: pa.ChunkedArray) -> pd.Series:
+    """A column as pandas text backed by the Arrow array itself: no copy, and no Python
+    object per cell (validation parses Arrow text directly; see schemas.fieldtypes)."""
+    return pd.Series(pd.arrays.ArrowExtensionArray(column), copy=False)
 
 
 def _blank_rows(table: pa.Table) -> np.ndarray:
@@ -197,8 +191,16 @@ def _read_exactly(path: Path, plan: CsvPlan, encoding: str) -> RawTable:
                 "(a stray quote, or a cell too long): fix that row or save the file from "
                 "Excel as CSV (UTF-8)."
             ) from None
-    frame = pd.DataFrame(cells, columns=list(plan.positions), index=pd.Index(index, name="row"))
-    return RawTable(frame.astype(object), tuple(overflow))
+    columns = zip(*cells, strict=True) if cells else ([] for _ in plan.positions)
+    frame = pd.DataFrame(
+        {
+            position: _as_text(pa.chunked_array([pa.array(list(values), pa.string())]))
+            for position, values in zip(plan.positions, columns, strict=True)
+        },
+        copy=False,
+    )
+    frame.index = pd.Index(index, name="row", dtype=np.int64)
+    return RawTable(frame, tuple(overflow))
 
 
 def _pick(record: Sequence[str], positions: Sequence[int]) -> list[str]:

@@ -112,8 +112,14 @@ def empty_value_hits() -> pd.DataFrame:
     )
 
 
-def as_text_array(values: np.ndarray | pd.Index) -> pa.Array:
+def as_text_array(values: np.ndarray | pd.Index | pd.Series) -> pa.Array:
     """Cell values as an Arrow string array: missing cells null, numbers and the like as text."""
+    if isinstance(values, pd.Series | pd.Index) and isinstance(values.dtype, pd.ArrowDtype):
+        arrow = pa.array(values.array)  # text already in Arrow: taken as it is
+        if isinstance(arrow, pa.ChunkedArray):
+            arrow = arrow.combine_chunks()
+        if pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type):
+            return arrow.cast(pa.large_string())
     objects = np.asarray(values, dtype=object)
     try:
         return pa.array(objects, type=pa.large_string(), from_pandas=True)

@@ -118,7 +118,7 @@ def _distinct(column: pd.Series) -> tuple[np.ndarray, pa.Array]:
     says whether they do. (Arrow, not ``pd.factorize``: pandas hashes text only up to
     a NUL character, which would merge different cells.)
     """
-    cells = as_text_array(column.to_numpy(dtype=object))
+    cells = as_text_array(column)
     sample = cells.slice(0, _SAMPLE)
     if len(sample) and pc.count_distinct(sample).as_py() > _MOSTLY_DISTINCT * len(sample):
         return np.arange(len(cells)), cells

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -45,6 +45,9 @@ _DEDUPE_MIN_ROWS = 5_000
 _SAMPLE = 20_000
 
 
+#: A column of cells: Python values in an object array, or text in Arrow.
+Cells: TypeAlias = np.ndarray | pa.Array | pa.ChunkedArray
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -75,12 +78,18 @@ def parse_value(value: Any, field_type: FieldType, context: ParseContext) -> Val
 
 
 def parse_cells(
-    cells: np.ndarray, field_type: FieldType, context: ParseContext
+    cells: Cells, field_type: FieldType, context: ParseContext
 ) -> tuple[ColumnOutcome, np.ndarray]:
     """Parse a column of cells: the vectorised engine.
 
-    Returns the outcome and a mask of cells that are missing (blank).
+    ``cells`` is an object array (any values), or an Arrow string array as the CSV reader
+    gives them (parsed without a Python object per cell). Returns the outcome and a mask
+    of cells that are missing (blank).
     """
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    if isinstance(cells, pa.Array):
+        return _parse_arrow(cells, field_type, context)
     if len(cells) >= _DEDUPE_MIN_ROWS and _repetitive(cells):
         codes, uniques = pd.factorize(cells, use_na_sentinel=True)
         outcome, missing = _parse_distinct(np.asarray(uniques, dtype=object), field_type, context)
@@ -88,10 +97,55 @@ def parse_cells(
     return _parse_distinct(cells, field_type, context)
 
 
+def _parse_arrow(
+    cells: pa.Array, field_type: FieldType, context: ParseContext
+) -> tuple[ColumnOutcome, np.ndarray]:
+    """Arrow text: each distinct value parsed once when values repeat (dictionary encoded)."""
+    if not (pa.types.is_string(cells.type) or pa.types.is_large_string(cells.type)):
+        return _parse_distinct(np.asarray(cells.to_pylist(), dtype=object), field_type, context)
+    cells = cells.cast(pa.string())
+    if len(cells) >= _DEDUPE_MIN_ROWS and _repetitive_arrow(cells):
+        encoded = cells.dictionary_encode()
+        outcome, missing = _parse_text(encoded.dictionary, None, field_type, context, keep=True)
+        if isinstance(outcome.values, pa.Array) and not encoded.indices.null_count:
+            # Text: spread in Arrow, and it stays Arrow.
+            rows = encoded.indices.to_numpy()
+            failures = {f: mask[rows] for f, mask in outcome.failures.items()}
+            spread = ColumnOutcome(
+                _arrow_text_column(outcome.values.take(encoded.indices)), failures
+            )
+            return spread, missing[rows]
+        if isinstance(outcome.values, pa.Array):
+            outcome.values = outcome.numpy_values()
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        return _spread(outcome, missing, np.asarray(codes, dtype=np.int64))
+    outcome, missing = _parse_text(cells, None, field_type, context, keep=True)
+    if isinstance(outcome.values, pa.Array):
+        outcome.values = _arrow_text_column(outcome.values)
+    return outcome, missing
+
+
+def _arrow_text_column(values: pa.Array) -> Any:
+    """Parsed text kept in Arrow, as a pandas array (``None`` reads back where missing)."""
+    return pd.arrays.ArrowExtensionArray(values.cast(pa.string()))
+
+
 def _parse_distinct(
     cells: np.ndarray, field_type: FieldType, context: ParseContext
 ) -> tuple[ColumnOutcome, np.ndarray]:
     raw, all_text = _arrow_text(cells)
+    return _parse_text(raw, cells if all_text else None, field_type, context)
+
+
+def _parse_text(
+    raw: pa.Array,
+    cells: np.ndarray | None,
+    field_type: FieldType,
+    context: ParseContext,
+    *,
+    keep: bool = False,
+) -> tuple[ColumnOutcome, np.ndarray]:
+    """Parse Arrow text; ``cells``, when given, are the same values as Python strings."""
     text = pc.utf8_trim(raw, characters=TRIM_CHARS)
     blank = pc.equal(text, "")
     text = pc.if_else(blank, None, text)
@@ -102,8 +156,8 @@ def _parse_distinct(
     outcome = field_type.parse_column(text, context)
     if broken.any():
         outcome.failures = {SPREADSHEET_ERROR: broken, **outcome.failures}
-    if isinstance(outcome.values, pa.Array):
-        outcome.values = _python_strings(outcome.values, raw, cells if all_text else None)
+    if isinstance(outcome.values, pa.Array) and not keep:
+        outcome.values = _python_strings(outcome.values, raw, cells)
     return outcome, missing
 
 
@@ -153,6 +207,13 @@ def _repetitive(cells: np.ndarray) -> bool:
     step = max(1, len(cells) // _SAMPLE)
     sample = cells[::step]
     return len(pd.unique(sample)) < 0.95 * len(sample)
+
+
+def _repetitive_arrow(cells: pa.Array) -> bool:
+    """:func:`_repetitive` for Arrow text: the same fixed sample, counted in Arrow."""
+    step = max(1, len(cells) // _SAMPLE)
+    sample = cells.take(pa.array(np.arange(0, len(cells), step)))
+    return pc.count_distinct(sample, mode="all").as_py() < 0.95 * len(sample)
 
 
 def _spread(

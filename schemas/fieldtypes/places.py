@@ -60,9 +60,20 @@ POSTCODE = RuleType(
 
 def outward_codes(postcodes: pd.Series) -> pd.Series:
     """The outward code of each normalised postcode (``DE22 3AB`` -> ``DE22``)."""
-    array = pa.array(postcodes.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    outward = pc.replace_substring_regex(array, pattern=" .*$", replacement="")
+    outward = outward_code_array(postcodes)
     return pd.Series(outward.to_numpy(zero_copy_only=False), index=postcodes.index, dtype=object)
+
+
+def outward_code_array(postcodes: pd.Series) -> pa.Array:
+    """:func:`outward_codes` as Arrow text (null where missing); Arrow text is taken as is."""
+    if isinstance(postcodes.dtype, pd.ArrowDtype):
+        array = pa.array(postcodes.array)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        array = array.cast(pa.string())
+    else:
+        array = pa.array(postcodes.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    return pc.replace_substring_regex(array, pattern=" .*$", replacement="")
 
 
 ONS_CODE_PATTERN = "[EWSN][0-9]{8}"

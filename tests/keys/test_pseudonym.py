@@ -7,6 +7,7 @@ import hmac
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from faker import Faker
 from hypothesis import given, settings
@@ -17,6 +18,7 @@ from keys import (
     PSEUDONYM_PATTERN,
     Pseudonymiser,
     RegionalKey,
+    WorkerPool,
     normalise_identifier,
     pseudonym_version,
     rekey_mapping,
@@ -201,6 +203,35 @@ def test_large_batches_on_several_processes_match_one_by_one() -> None:
     serial = Pseudonymiser(KEY_V1, workers=1).pseudonymise_many("nhs_number", values)
     assert parallel == serial
     assert parallel[123] == Pseudonymiser(KEY_V1).pseudonymise("nhs_number", values[123])
+
+
+@pytest.mark.parametrize("workers", [0, 1, 2])
+@pytest.mark.parametrize("repeats", [1, 40])
+def test_batches_started_in_a_worker_pool_match_one_by_one(workers: int, repeats: int) -> None:
+    """start_many, from Arrow text (nearly all distinct, or repeating) or objects, in 0-2
+    real worker processes: the same pseudonyms as one at a time, missing values kept."""
+    fake = Faker("en_GB")
+    fake.seed_instance(repeats)
+    distinct = [fake.bothify("PL-######??") for _ in range(60_000 // repeats)]
+    values: list[str | None] = [distinct[i % len(distinct)] for i in range(60_000)]
+    values[7] = values[59_999] = None
+    index = pd.RangeIndex(5, 5 + len(values))
+    arrow = pd.Series(values, index=index, dtype=pd.ArrowDtype(pa.string()))
+    objects = pd.Series(values, index=index, dtype=object)
+    pseudonymiser = Pseudonymiser(KEY_V1)
+    expected = [pseudonymiser.pseudonymise("placement", v) for v in values[:50]]
+    with WorkerPool(workers) as pool:
+        started = pseudonymiser.start_many(
+            {"a": ("placement", arrow), "o": ("placement", objects)}, pool
+        )
+        as_arrow = started.arrow_result()
+        as_python = started.result()
+    assert as_arrow["a"].to_pylist()[:50] == expected
+    assert as_arrow["a"].to_pylist() == as_arrow["o"].to_pylist()
+    assert list(as_python["o"]) == as_arrow["a"].to_pylist()
+    assert list(as_python["o"].index) == list(index)
+    assert as_arrow["a"][7].as_py() is None
+    assert as_python["a"][59_999 + 5] is None
 
 
 @settings(max_examples=25)

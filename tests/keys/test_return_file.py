@@ -22,7 +22,7 @@ from keys import (
     verify_return,
     write_return,
 )
-from keys.payload import CsvRecordCounter
+from keys.payload import CsvRecordCounter, PayloadMeter
 
 
 def test_a_written_return_verifies(sign_return, trust, known, now, csv_payload) -> None:
@@ -73,6 +73,32 @@ def test_a_payload_file_is_streamed_into_the_return(
     assert sorted(os.listdir(target.parent)) == ["derby.return"]
     with open_payload(target) as stream:
         assert stream.read() == csv_payload
+
+
+def test_a_payload_measured_as_written_is_read_once_and_still_checked(
+    tmp_path: Path, draft: ManifestDraft, derby_key: SigningKey, trust, known, now, csv_payload
+) -> None:
+    """``measured`` facts from the writer's own meter give the same manifest as measuring
+    the file; facts that do not match the file's bytes write nothing at all."""
+    source = tmp_path / "shared.csv"
+    source.write_bytes(csv_payload)
+    meter = PayloadMeter("csv")
+    meter.add_stored(csv_payload)
+    target = tmp_path / "measured.return"
+    signed = write_return(
+        target, source, draft=draft, signing_key=derby_key, now=now, measured=meter.facts()
+    )
+    unmeasured = write_return(io.BytesIO(), source, draft=draft, signing_key=derby_key, now=now)
+    assert signed.manifest.payload == unmeasured.manifest.payload
+    assert verify_return(target, trust=trust, known_schemas=known, now=now).flags == ()
+    wrong = PayloadMeter("csv")
+    wrong.add_stored(csv_payload + b"extra,row\n")
+    refused = tmp_path / "refused.return"
+    with pytest.raises(ValueError, match="payload changed"):
+        write_return(
+            refused, source, draft=draft, signing_key=derby_key, now=now, measured=wrong.facts()
+        )
+    assert sorted(os.listdir(tmp_path)) == ["measured.return", "shared.csv"]
 
 
 def test_chunked_payloads_give_the_same_facts(

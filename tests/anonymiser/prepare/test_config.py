@@ -137,7 +137,8 @@ def test_the_guide_carries_the_settings_table() -> None:
 def test_the_guide_documents_every_option_of_the_commands(command: str) -> None:
     """Each option of init, prepare and preview is in the data officer's guide."""
     text = DOCS.read_text("utf-8")
-    found = main.commands[command]
+    found = main.get_command(click.Context(main), command)
+    assert found is not None
     for parameter in found.params:
         if isinstance(parameter, click.Option):
             longest = max(parameter.opts, key=len)

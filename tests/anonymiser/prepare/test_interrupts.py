@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from anonymiser.prepare.errors import Interrupted
+from anonymiser.prepare.interrupts import interrupts_raise, raise_if_interrupted, signals_deferred
 from anonymiser.preview.returned import local_trust_store
 from anonymiser.synth import write_export
 from keys import verify_return
@@ -75,12 +77,28 @@ def _leftovers(folder: Path) -> list[str]:
 def test_kill_or_ctrl_c_mid_run_leaves_no_return_and_no_temporary_files(
     large_export, keyrings, suppliers_file, tmp_path: Path, signum: signal.Signals
 ) -> None:
-    """SIGTERM or SIGINT while the payload is written: exit 130, nothing left behind."""
+    """SIGTERM or SIGINT while the payload is written: exit 130, nothing left behind.
+
+    The run is frozen (SIGSTOP) the moment its payload file appears, and signalled only if
+    it is still before signing; the signal takes effect when it is let go (SIGCONT). A
+    busy machine can otherwise see the file late and signal a run that has finished."""
     output = tmp_path / "out" / "large.return"
     output.parent.mkdir()
-    process = _start(large_export, keyrings[AUTHORITY], output, suppliers_file)
-    assert _wait_for(output.parent, "payload.partial", process)
+    for _ in range(5):
+        process = _start(large_export, keyrings[AUTHORITY], output, suppliers_file)
+        assert _wait_for(output.parent, "payload.partial", process)
+        process.send_signal(signal.SIGSTOP)
+        if not any(name.endswith(".return") or "return.partial" in name
+                   for name in os.listdir(output.parent)):  # fmt: skip
+            break
+        process.send_signal(signal.SIGCONT)  # already signing: this run proves nothing
+        process.communicate(timeout=60)
+        for name in os.listdir(output.parent):
+            (output.parent / name).unlink()
+    else:
+        pytest.fail("five runs were all past their payload when frozen")
     process.send_signal(signum)
+    process.send_signal(signal.SIGCONT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert "Interrupted" in stderr
@@ -113,3 +131,31 @@ def test_kill_9_at_any_moment_never_leaves_a_partial_return(
     _, stderr = finished.communicate(timeout=120)
     assert finished.returncode == 0, stderr
     assert _leftovers(output.parent) == ["large.return"]
+
+
+def test_a_signal_whose_exception_a_library_swallowed_still_stops_the_run() -> None:
+    """The handler's exception can be raised inside code that drops exceptions (pandas
+    comparing dtypes did); the signal is recorded and honoured at the next check."""
+    with interrupts_raise():
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)  # the handler runs here, and its exception is dropped below
+        except Exception:  # noqa: S110 - the library's behaviour under test
+            pass
+        with pytest.raises(Interrupted, match="SIGTERM"):
+            raise_if_interrupted()
+
+
+def test_a_signal_during_the_commit_waits_until_it_is_done() -> None:
+    """Inside signals_deferred a signal only records; the block finishes, then it raises."""
+    finished: list[bool] = []
+
+    def commit() -> None:
+        with signals_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)
+            finished.append(True)
+
+    with interrupts_raise(), pytest.raises(Interrupted, match="Ctrl-C"):
+        commit()
+    assert finished == [True]

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anonymiser.prepare.payload import write_payload
+from anonymiser.prepare.payload import write_measured_payload, write_payload
 from keys import open_payload
-from keys.payload import CsvRecordCounter
+from keys.payload import CsvRecordCounter, PayloadMeter
 from schemas import get_schema
 
 SPEND = get_schema("supplier_spend")
@@ -61,6 +62,34 @@ def test_any_text_and_amount_reads_back_exactly(
     counter.feed(data)
     assert counter.rows == len(rows)
     assert filled["service_area"] == sum(t is not None for t in texts)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(st.tuples(_TEXT, _MONEY), min_size=0, max_size=40))
+def test_the_measured_facts_are_those_of_the_bytes_written(
+    rows: list[tuple[str | None, float | None]],
+) -> None:
+    """The facts given to the signer (hash, length, rows) are what an independent meter
+    finds in the bytes written, line breaks inside quoted values included."""
+    frame = _spend_frame([t for t, _ in rows], [a for _, a in rows])
+    stream = io.BytesIO()
+    filled, facts = write_measured_payload(frame, SPEND, stream)
+    meter = PayloadMeter("csv")
+    meter.add_stored(stream.getvalue())
+    assert facts == meter.facts()
+    assert filled == write_payload(frame, SPEND, io.BytesIO())
+
+
+def test_a_failing_stream_stops_the_payload() -> None:
+    """A write that fails (a full disk) is raised in the caller, not lost in the writer."""
+
+    class Full(io.BytesIO):
+        def write(self, data: object) -> int:
+            raise OSError(28, "No space left on device")
+
+    frame = _spend_frame(["Adults"] * 3, [1.0] * 3)
+    with pytest.raises(OSError, match="No space left"):
+        write_measured_payload(frame, SPEND, Full())
 
 
 def test_values_are_quoted_only_when_they_must_be() -> None:

@@ -84,3 +84,20 @@ def test_an_unknown_setting_in_the_settings_file_is_exit_2(
     settings.write_text('authorty = "E10000007"\n', encoding="utf-8")
     document = _refused(cli, region, keyrings[DERBYSHIRE], tmp_path, "--config", settings)
     assert "authorty" in document["error"]["message"]
+
+
+def test_a_missing_export_is_named_before_the_keys_are_asked_for(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No file, no keyring, no passphrase: the message is about the file, exit status 2."""
+    monkeypatch.delenv("ANONYMISER_KEY_PASSPHRASE", raising=False)
+    missing = tmp_path / "placements-2026-Q2.csv"
+    output = tmp_path / "out.return"
+    result = cli.invoke(
+        "prepare", str(missing), "--type", "placements", "--period", "2026-Q2",
+        "--keyring", str(tmp_path / "nowhere"), "-o", str(output),
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert f"{missing} does not exist" in result.output
+    assert "passphrase" not in result.output
+    assert not output.exists()
