@@ -22,6 +22,7 @@ from exchange.config import (
     load_settings,
     refuse_unsafe_production,
 )
+from exchange.ops.bodywatch import BodyWatch
 
 SQLITE_FILE = "exchange.sqlite3"
 
@@ -49,6 +50,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     auth.init_app(app)
     ops.init_app(app)  # /healthz and /readyz: no login, no rate limit
+    app.wsgi_app = BodyWatch(  # type: ignore[method-assign]
+        app.wsgi_app, min_rate=settings.body_min_rate_bytes, grace=settings.body_grace_seconds
+    )  # under gunicorn, cut off request bodies trickled in too slowly
     picture.init_app(app)  # rebuild the regional picture when returns change
     _register_api(app)
     errors.init_app(app)  # after flask-smorest, whose own HTTP error handler it replaces

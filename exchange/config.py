@@ -94,6 +94,17 @@ class Settings:
     max_content_length: int = _setting(
         16 * 1024 * 1024, "Largest request body in bytes (routes may set a larger cap)."
     )
+    body_min_rate_bytes: int = _setting(
+        1024,
+        "Slowest average pace, in bytes a second, at which the hub keeps waiting for a request "
+        "body once `body_grace_seconds` have passed; a slower body's connection is cut "
+        "(the slow-loris defence in docs/hub.md). 0 turns the check off.",
+    )
+    body_grace_seconds: int = _setting(
+        10,
+        "Seconds the hub waits for a request body before judging its pace by "
+        "`body_min_rate_bytes`.",
+    )
     hsts_seconds: int = _setting(
         0, "`Strict-Transport-Security` max-age; 0 leaves the header off (set it behind TLS)."
     )

@@ -127,7 +127,8 @@ def authenticate(
     """The user whose password this is; every outcome is audited.
 
     Raises :class:`LoginThrottled` before checking anything when the account or the
-    address has failed too often, else :class:`LoginFailed` on any failure. The caller
+    address has failed too often (the attempt is counted before the password is checked,
+    and given back if it was right), else :class:`LoginFailed` on any failure. The caller
     commits the session even on failure, so the audit entry is kept.
     """
     account = account_key(username)
@@ -139,7 +140,6 @@ def authenticate(
         raise LoginThrottled("Too many failed logins. Wait fifteen minutes and try again.")
     reason = _password_problem(user, password)
     if reason is not None:
-        throttle.failed(address=address)
         record_event(
             session,
             tag=tags.LOGIN_FAIL,
@@ -152,7 +152,7 @@ def authenticate(
     assert user is not None  # _password_problem returned no problem
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    throttle.succeeded(account=account)
+    throttle.succeeded(account=account, address=address)
     record_event(session, tag=tags.LOGIN_SUCCEED, actor=actor, authority=authority, now=now)
     return user
 

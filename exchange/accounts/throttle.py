@@ -33,22 +33,32 @@ class LoginThrottle:
         self._address: RateLimitItem = parse(per_address)
 
     def attempt(self, *, account: str, address: str) -> bool:
-        """Take one of the account's attempts before the password is checked; whether allowed.
+        """Take one of the address's attempts and one of the account's before the password
+        is checked; whether both had one left.
 
-        Counting first, in one atomic step of the storage, is what stops concurrent
-        guesses from all passing a check made before any of them is counted. A good
-        login gives the attempt back (:meth:`succeeded` clears the account's count).
-        The address is only tested here and counted on failure, so an office's
-        successful logins never use up its address's allowance.
+        Counting first, each in one atomic step of the storage, is what stops concurrent
+        guesses from all passing a check made before any of them is counted: however many
+        arrive at once, from however many workers, no more than the limit are checked. A
+        refused attempt gives the address its count back, and a good login gives back both
+        (:meth:`succeeded`), so only failures use up an allowance and an office's
+        successful logins never use up its address's.
         """
-        if not self._limiter.test(self._address, self._namespace, ADDRESS, address):
+        if not self._limiter.hit(self._address, self._namespace, ADDRESS, address):
+            self._give_back(address)
             return False
-        return self._limiter.hit(self._account, self._namespace, ACCOUNT, account)
+        if not self._limiter.hit(self._account, self._namespace, ACCOUNT, account):
+            self._give_back(address)
+            return False
+        return True
 
-    def failed(self, *, address: str) -> None:
-        """Count one failed login against the address (the account's was taken already)."""
-        self._limiter.hit(self._address, self._namespace, ADDRESS, address)
-
-    def succeeded(self, *, account: str) -> None:
-        """Forget the account's failures after a good login (the address keeps its count)."""
+    def succeeded(self, *, account: str, address: str) -> None:
+        """After a good login: forget the account's failures, give the address its attempt
+        back (its earlier failures still count)."""
         self._limiter.clear(self._account, self._namespace, ACCOUNT, account)
+        self._give_back(address)
+
+    def _give_back(self, address: str) -> None:
+        # A negative hit: one atomic decrement in the fixed-window storage (Flask-Limiter's
+        # default strategy, the hub's). Should the window end between the attempt and this,
+        # the new window starts one attempt richer; that is all it can cost.
+        self._limiter.hit(self._address, self._namespace, ADDRESS, address, cost=-1)

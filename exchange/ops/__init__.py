@@ -1,8 +1,11 @@
-"""Running the hub in production: health and readiness probes, backup and restore.
+"""Running the hub in production: health and readiness probes, backup and restore, and
+the watch on slow request bodies.
 
 :func:`init_app` adds ``/healthz`` and ``/readyz`` (no login, no rate limit);
 ``exchange backup`` and ``exchange restore`` (:mod:`exchange.cli.ops`) use
-:mod:`exchange.ops.backup` and :mod:`exchange.ops.restore`. How the hub is deployed
+:mod:`exchange.ops.backup` and :mod:`exchange.ops.restore`; :mod:`exchange.ops.bodywatch`
+cuts off request bodies trickled in too slowly (wrapped around the app in
+:func:`exchange.create_app`). How the hub is deployed
 is in ``deploy/README.md``.
 """
 

@@ -6,28 +6,14 @@ Needs Redis at ``EXCHANGE_TEST_REDIS_URL``; skipped when it cannot be reached, u
 
 from __future__ import annotations
 
-import os
 import secrets
 from typing import Any
 
 import pytest
-import redis
 
-REDIS_URL = os.environ.get("EXCHANGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-REQUIRE_REDIS = os.environ.get("EXCHANGE_REQUIRE_REDIS") == "1"
+from tests.security.hub_server import REDIS_URL, REQUIRE_REDIS, redis_reachable
 
-
-def _redis_reachable() -> bool:
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        return bool(client.ping())
-    except redis.RedisError:
-        return False
-    finally:
-        client.close()
-
-
-REDIS_REACHABLE = _redis_reachable()
+REDIS_REACHABLE = redis_reachable()
 pytestmark = pytest.mark.skipif(
     not REDIS_REACHABLE and not REQUIRE_REDIS,
     reason="Redis is not reachable; EXCHANGE_REQUIRE_REDIS=1 makes this a failure",
