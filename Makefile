@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test security bench lint format venv clean
+.PHONY: demo test security bench lint format venv clean check-fresh-debian
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,16 +22,23 @@ demo: $(STAMP)
 ## Browser tests need Debian's chromium: installed here when missing and we are root.
 test: $(STAMP)
 	-tests/browser/ensure-chromium
+	-tests/deploy/ensure-nginx
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 ## make security: the attack suite alone (tests/security); its summary is written to
 ## tests/benchmarks/results/security.json (also collected by make test)
 security: $(STAMP)
+	-tests/deploy/ensure-nginx
 	$(PY) -m pytest -n 2 --dist loadgroup tests/security
 
 ## make bench: benchmark scripts; figures printed and saved under tests/benchmarks/results/
 bench: $(STAMP)
 	$(PY) tests/benchmarks/run_all.py
+
+## make check-fresh-debian: follow deploy/README.md on a fresh Debian 12 chroot (root and
+## network needed; a manual check, not part of make test; writes results/fresh-debian.json)
+check-fresh-debian:
+	deploy/check/fresh-debian
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

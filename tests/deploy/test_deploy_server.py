@@ -25,9 +25,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from keys import verify_receipt
-from tests.exchange.conftest import POSTGRES_REACHABLE, POSTGRES_URL, REQUIRE_POSTGRES
+from tests.exchange.conftest import POSTGRES_URL
 from tests.exchange.returns_kit import PERIOD, make_return, signing_key
-from tests.security.hub_server import REDIS_URL, free_port, redis_reachable
+from tests.security.hub_server import REDIS_URL, free_port, real_server_marks
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -35,15 +35,7 @@ CODES = ("E06000015", "E06000016", "E06000018")
 PASSWORD = "a long enough test password"
 
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.postgres,
-    pytest.mark.xdist_group("deploy-server"),
-    pytest.mark.skipif(
-        not (POSTGRES_REACHABLE and redis_reachable()) and not REQUIRE_POSTGRES,
-        reason="needs PostgreSQL and Redis; EXCHANGE_REQUIRE_POSTGRES=1 makes this a failure",
-    ),
-]
+pytestmark = real_server_marks("deploy-server")
 
 
 @dataclass
@@ -129,13 +121,13 @@ def _wait_ready(hub: Server, process: subprocess.Popen[bytes]) -> None:
     raise AssertionError(f"the hub was not ready within 60 s: {hub.log.read_text()}")
 
 
-def register(hub: Server) -> dict[str, str]:
+def register(hub: Server, codes: tuple[str, ...] = CODES) -> dict[str, str]:
     """Each authority with its signing key, agreement, data officer and token; tokens by code."""
-    hub.exchange("authority", "add", *CODES)
+    hub.exchange("authority", "add", *codes)
     tokens = {}
     due = (date.today() + timedelta(days=7)).isoformat()
     hub.exchange("period", "add", "--type", "placements", "--period", PERIOD, "--due", due)
-    for code in CODES:
+    for code in codes:
         hub.exchange("key", "register", "--authority", code,
                      "--public-key", signing_key(code).public_key.hex(),
                      "--valid-from", "2020-01-01T00:00:00Z")  # fmt: skip
@@ -149,14 +141,19 @@ def register(hub: Server) -> dict[str, str]:
     return tokens
 
 
-def anonymiser_upload(hub: Server, path: Path, token: str) -> dict[str, Any]:
-    """``anonymiser upload --json`` as the authority runs it; its answer."""
+def anonymiser_upload(
+    hub: Server, path: Path, token: str, *, ca_bundle: Path | None = None
+) -> dict[str, Any]:
+    """``anonymiser upload --json`` as the authority runs it (trusting CA_BUNDLE's
+    authorities too, for an https hub); its answer."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("ANONYMISER_") and "proxy" not in k.lower()}  # fmt: skip
     env.update({
         "ANONYMISER_HUB_TOKEN": token,
         "ANONYMISER_HUB_KEY": str(hub.instance / "hub-signing.pub"),
     })  # fmt: skip
+    if ca_bundle is not None:
+        env["ANONYMISER_CA_BUNDLE"] = str(ca_bundle)
     done = subprocess.run(
         [str(BIN / "anonymiser"), "upload", str(path), "--hub", hub.url, "--json"],
         env=env, cwd=path.parent, capture_output=True, text=True, check=False, timeout=300,

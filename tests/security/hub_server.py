@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -32,6 +33,8 @@ POSTGRES_URL = os.environ.get(
     "EXCHANGE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 REDIS_URL = os.environ.get("EXCHANGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+#: CI sets EXCHANGE_REQUIRE_REDIS=1: a Redis that cannot be reached is then a failure.
+REQUIRE_REDIS = os.environ.get("EXCHANGE_REQUIRE_REDIS") == "1"
 PASSWORD = "a long enough test password"
 
 
@@ -44,6 +47,23 @@ def redis_reachable() -> bool:
         return False
     finally:
         client.close()
+
+
+def real_server_marks(group: str) -> list[pytest.MarkDecorator]:
+    """The marks of a module that runs the hub under gunicorn on PostgreSQL and Redis:
+    slow, in its own xdist group, and skipped without the servers unless
+    EXCHANGE_REQUIRE_POSTGRES=1 (as in CI), which makes that a failure."""
+    from tests.exchange.conftest import POSTGRES_REACHABLE, REQUIRE_POSTGRES
+
+    return [
+        pytest.mark.slow,
+        pytest.mark.postgres,
+        pytest.mark.xdist_group(group),
+        pytest.mark.skipif(
+            not (POSTGRES_REACHABLE and redis_reachable()) and not REQUIRE_POSTGRES,
+            reason="needs PostgreSQL and Redis; EXCHANGE_REQUIRE_POSTGRES=1 makes this a failure",
+        ),
+    ]
 
 
 def free_port() -> int:
