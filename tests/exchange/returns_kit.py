@@ -13,6 +13,7 @@ import hashlib
 import io
 import ssl
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from werkzeug.serving import make_server
 
 from exchange.accounts import services as accounts
 from exchange.accounts import tokens
-from exchange.db import get_session
+from exchange.db import database, get_session
 from exchange.registry import services as registry
 from exchange.returns.agreements import add_agreement
 from keys import ManifestDraft, SignedReturn, SigningKey, write_return
@@ -278,3 +279,18 @@ def serving(app: Flask, *, ssl_context: ssl.SSLContext | None = None) -> Iterato
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+        _wait_for_requests_to_finish(app)
+
+
+def _wait_for_requests_to_finish(app: Flask, seconds: float = 10) -> None:
+    """Wait until no request thread holds a database connection.
+
+    The server stops accepting at once, but a request it is still answering (a refused
+    upload whose client has gone, say) keeps its connection; disposing of the engine
+    then would orphan that connection, to be garbage-collected open in a later test."""
+    pool = database(app).engine.pool
+    checked_out = getattr(pool, "checkedout", lambda: 0)
+    deadline = time.monotonic() + seconds
+    while checked_out() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not checked_out(), "a request thread still holds a database connection"
