@@ -41,7 +41,7 @@ from anonymiser.prepare.errors import ProblemsInData
 from anonymiser.prepare.ledger import Ledger, Slot
 from anonymiser.prepare.payload import write_measured_payload
 from anonymiser.prepare.progress import Steps
-from anonymiser.prepare.stray import NAME_FIELDS, check_for_stray_identifiers
+from anonymiser.prepare.stray import NAME_FIELDS, StrayCheck, check_for_stray_identifiers
 from anonymiser.preview.document import sidecar_paths, to_json_bytes
 from anonymiser.preview.html import render_html
 from anonymiser.reading import ReadLimits, ReturnFile, read_return
@@ -185,7 +185,7 @@ class Shaped:
     counts_in: dict[str, int]
     individuals: list[disclosure.SupplierDecision]
     names_kept: int
-    scanned: list[str]
+    scanned: StrayCheck
     queries: list[dict[str, Any]]
     risk: RiskReport
     remediation: Remediation
@@ -202,7 +202,8 @@ class Shaped:
             ),
             individuals=tuple(self.individuals),
             names_kept=self.names_kept,
-            scanned_columns=tuple(self.scanned),
+            scanned_columns=self.scanned.columns,
+            chance_matches=self.scanned.chance,
             queries=self.queries,
             risk=self.risk,
             remediation=self.remediation,

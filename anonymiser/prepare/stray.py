@@ -10,15 +10,21 @@ header in the export.
 A name hit in a supplier or provider name that the officer has listed as an organisation
 (the ``organisations`` supplier list) is not a hit: "Nurture Foster Care Ltd" is a
 company, whatever the family names in the file. Every other kind of hit stands.
+
+Bare digit runs in a column of finance references (``5100123456``) that pass for NHS or
+phone numbers by chance are not hits (:mod:`anonymiser.scanning.references`); what was let
+through is returned, for the preview to show.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 
 from anonymiser.prepare.errors import StrayIdentifiers
 from anonymiser.reading import ColumnMapping
-from anonymiser.scanning import scan
+from anonymiser.scanning import ChanceMatches, scan_with_notes
 from anonymiser.suppliers import SupplierLists
 from schemas import ReturnSchema
 
@@ -38,18 +44,26 @@ def scanned_columns(schema: ReturnSchema, shared: pd.DataFrame) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class StrayCheck:
+    """The columns scanned (no identifier found), and chance matches let through."""
+
+    columns: tuple[str, ...]
+    chance: tuple[ChanceMatches, ...]
+
+
 def check_for_stray_identifiers(
     schema: ReturnSchema,
     shared: pd.DataFrame,
     raw: pd.DataFrame,
     mapping: ColumnMapping,
     suppliers: SupplierLists | None = None,
-) -> list[str]:
-    """Scan the kept text; raise :class:`StrayIdentifiers` on any hit. Returns the columns
-    scanned."""
+) -> StrayCheck:
+    """Scan the kept text; raise :class:`StrayIdentifiers` on any hit."""
     columns = scanned_columns(schema, shared)
     names = [name for name in NAME_FIELDS if name in raw.columns]
-    found = scan(shared, columns=columns, names=raw[names] if names else None)
+    result = scan_with_notes(shared, columns=columns, names=raw[names] if names else None)
+    found = result.hits
     if len(found) and suppliers is not None and suppliers.organisations:
         found = _without_listed_organisations(schema, shared, found, suppliers)
     if len(found):
@@ -62,7 +76,7 @@ def check_for_stray_identifiers(
             "in the suppliers list.",
             hits=hits,
         )
-    return columns
+    return StrayCheck(tuple(columns), result.chance)
 
 
 def _without_listed_organisations(

@@ -19,6 +19,7 @@ from anonymiser.prepare.disclosure import FieldOutcome, SupplierDecision
 from anonymiser.preview.document import PREVIEW_FORMAT
 from anonymiser.reading import ColumnMapping, DroppedColumn
 from anonymiser.risk import Remediation, RiskReport
+from anonymiser.scanning import ChanceMatches
 from keys import SignedReturn
 from schemas import Field, ReturnSchema, mask_identifier
 
@@ -50,6 +51,7 @@ class Made:
     individuals: tuple[SupplierDecision, ...]
     names_kept: int
     scanned_columns: tuple[str, ...]
+    chance_matches: tuple[ChanceMatches, ...]
     queries: list[dict[str, Any]]
     risk: RiskReport
     remediation: Remediation
@@ -90,6 +92,7 @@ def preview_document(made: Made, signed: SignedReturn, return_file: str) -> dict
             "names_kept": made.names_kept,
         },
         "scanned_columns": list(made.scanned_columns),
+        "chance_matches": [_chance_entry(chance, mapping) for chance in made.chance_matches],
         "queries": made.queries,
         "risk": {"report": made.risk.as_dict(), "remediation": made.remediation.as_dict()},
         "sample": made.sample,
@@ -103,6 +106,15 @@ def _field_entry(outcome: FieldOutcome, mapping: ColumnMapping) -> dict[str, Any
         "header": match.header if match else None,
         "column": match.letter if match else None,
         **outcome.as_dict(),
+    }
+
+
+def _chance_entry(chance: ChanceMatches, mapping: ColumnMapping) -> dict[str, Any]:
+    match = next((m for m in mapping.matches if m.field == chance.column), None)
+    return {
+        "header": match.header if match else None,
+        "column": match.letter if match else None,
+        **chance.as_dict(),
     }
 
 

@@ -19,6 +19,8 @@ it stays inside the authority, like the export itself. Members::
     unknown_columns   [{column, header, reason}]      dropped: the schema does not know them
     suppliers         {individuals: [{field, name, reason, rows}], names_kept}
     scanned_columns   the kept text columns scanned for stray identifiers (none found)
+    chance_matches    [{field, header, column, kind, digits, references, passing}]
+                      references whose digits passed for NHS or phone numbers by chance
     queries           [{code, field, count}]          queries found when validating
     risk              {report, remediation}           figures after remediation, and its log
     sample            [{row, cells: [{field, raw, leaves_as, leaves}]}]

@@ -73,6 +73,7 @@ def all_sections(document: dict[str, Any]) -> list[Section]:
         _fields,
         _unknown,
         _suppliers,
+        _scan,
         _risk,
         _remediation,
         _queries,
@@ -181,6 +182,45 @@ def _suppliers(document: dict[str, Any]) -> Section | None:
     rows = [(d["field"], d["name"], d["rows"], d["reason"]) for d in decided]
     tables = [Table(("Field", "Name", "Rows", "Why"), rows)] if rows else []
     return Section("Supplier and provider names redacted", lines, tables)
+
+
+_KIND_NAMES = {"nhs_number": "NHS number", "phone": "phone number"}
+
+
+def _scan(document: dict[str, Any]) -> Section | None:
+    if "scanned_columns" not in document:
+        return None
+    scanned = document["scanned_columns"]
+    lines = [
+        f"Kept text scanned for identifiers: {', '.join(scanned)}; none found."
+        if scanned
+        else "No kept text column to scan for identifiers."
+    ]
+    chance = document.get("chance_matches") or []
+    tables = []
+    if chance:
+        lines.append(
+            "Let through as finance references, not identifiers: in these columns nearly every "
+            "value is a reference of the same number of digits, and about as many pass for an "
+            "NHS number (1 in 11 random ten-digit numbers do) or a phone number as chance "
+            "gives. An NHS number typed bare into such a column cannot be told from a "
+            "reference: check the column holds only references."
+        )
+        rows = [
+            (
+                _or_dash(c["column"]),
+                c["header"] or c["field"],
+                _KIND_NAMES.get(c["kind"], c["kind"]),
+                c["digits"],
+                c["passing"],
+                c["references"],
+            )
+            for c in chance
+        ]
+        tables.append(
+            Table(("Column", "Header", "Passed for", "Digits", "Values passing", "Of"), rows)
+        )
+    return Section("Identifier scan", lines, tables)
 
 
 def _risk(document: dict[str, Any]) -> Section | None:

@@ -11,6 +11,7 @@ index) and the column, with a masked rendering that never reveals the value.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from anonymiser.scanning.detectors import Detector, any_prefilter, as_text_array
 from anonymiser.scanning.errors import ScanError
 from anonymiser.scanning.identifiers import EMAIL, NHS_NUMBER, NI_NUMBER, PHONE, POSTCODE
 from anonymiser.scanning.names import NameIndex
+from anonymiser.scanning.references import ChanceMatches, without_chance_matches
 
 #: The columns of the hits frame :func:`scan` returns.
 HIT_COLUMNS = ("row", "column", "kind", "masked", "message")
@@ -42,6 +44,15 @@ _WHAT = {
 }
 
 
+@dataclass(frozen=True)
+class ScanResult:
+    """The hits, and the references that passed for identifiers by chance and were let
+    through (see :mod:`~anonymiser.scanning.references`)."""
+
+    hits: pd.DataFrame
+    chance: tuple[ChanceMatches, ...]
+
+
 def scan(
     frame: pd.DataFrame,
     *,
@@ -57,21 +68,34 @@ def scan(
     :data:`HIT_COLUMNS`: ``row`` is the frame's index label, ``kind`` one of
     :data:`KINDS`, ``masked`` a rendering that does not reveal the identifier.
     """
+    return scan_with_notes(frame, columns=columns, names=names, exempt_dates=exempt_dates).hits
+
+
+def scan_with_notes(
+    frame: pd.DataFrame,
+    *,
+    columns: Sequence[str],
+    names: pd.DataFrame | None = None,
+    exempt_dates: Sequence[str] = (),
+) -> ScanResult:
+    """:func:`scan`, with what was let through as chance matches in references."""
     missing = [column for column in columns if column not in frame.columns]
     if missing:
         raise ScanError(f"Cannot scan columns that are not in the return: {', '.join(missing)}")
     index = NameIndex.of(names) if names is not None else None
     found = []
+    chance: list[ChanceMatches] = []
     for order, column in enumerate(columns):
         detectors = [
             d for d in DETECTORS if not (d.kind == "date_of_birth" and column in exempt_dates)
         ]
-        hits = scan_column(frame[column], detectors=detectors, names=index)
+        hits, let_through = _scan_column(column, frame[column], detectors, index)
         found.append(hits.assign(column=column, order=order))
+        chance += let_through
     found = [hits for hits in found if len(hits)]
     if not found:
-        return _no_hits()
-    return _hit_frame(frame.index, pd.concat(found, ignore_index=True))
+        return ScanResult(_no_hits(), tuple(chance))
+    return ScanResult(_hit_frame(frame.index, pd.concat(found, ignore_index=True)), tuple(chance))
 
 
 def _hit_frame(rows: pd.Index, hits: pd.DataFrame) -> pd.DataFrame:
@@ -96,19 +120,26 @@ def scan_column(
     column: pd.Series, *, detectors: Sequence[Detector], names: NameIndex | None = None
 ) -> pd.DataFrame:
     """Hits in one column: ``position`` (0-based row), ``offset`` in the cell, kind, masked."""
+    return _scan_column(str(column.name), column, detectors, names)[0]
+
+
+def _scan_column(
+    name: str, column: pd.Series, detectors: Sequence[Detector], names: NameIndex | None
+) -> tuple[pd.DataFrame, list[ChanceMatches]]:
     codes, values = _distinct(column)
     found = _find(values, detectors)
     if names is not None:
         found.append(names.find(values))
     found = [hits for hits in found if len(hits)]
     if not found:
-        return pd.DataFrame(columns=["position", "value", "offset", "end", "kind", "masked"])
+        return pd.DataFrame(columns=["position", "value", "offset", "end", "kind", "masked"]), []
     value_hits = _drop_nested(
         pd.concat(found, ignore_index=True), inner="nhs_number", outer="phone"
     )
+    value_hits, let_through = without_chance_matches(name, values, value_hits)
     rows = np.flatnonzero(np.isin(codes, value_hits["value"].unique()))
     cells = pd.DataFrame({"position": rows, "value": codes[rows]})
-    return cells.merge(value_hits, on="value")
+    return cells.merge(value_hits, on="value"), let_through
 
 
 def _distinct(column: pd.Series) -> tuple[np.ndarray, pa.Array]:

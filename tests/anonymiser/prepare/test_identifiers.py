@@ -178,3 +178,46 @@ def test_private_individuals_are_redacted_and_listed_with_their_reason(
     individuals = {d["name"]: d["reason"] for d in decided["suppliers"]["individuals"]}
     assert individuals["Mr J K S Patel"] == "title: mr"
     assert "St Mary's Care Ltd" not in individuals
+
+
+def test_ten_digit_transaction_numbers_are_references_not_nhs_numbers(
+    cli, keyrings, tmp_path: Path
+) -> None:
+    """A finance system's ten-digit document numbers (one in eleven passes the NHS check
+    digit) make a return; the preview says which column was let through and why."""
+    frame = clean_export(tmp_path, "supplier_spend", rows=300)
+    frame["transaction_number"] = [str(5_100_000_000 + 7_919 * i) for i in range(len(frame))]
+    output = tmp_path / "spend.return"
+    result = _run(cli, keyrings, written(frame, tmp_path / "spend.csv"), "supplier_spend", output)
+    assert result.exit_code == 0, result.output
+    shown = cli.invoke("preview", output, "--keyring", keyrings[AUTHORITY], "--json")
+    [chance] = cli.printed(shown)["chance_matches"]
+    assert (chance["field"], chance["kind"], chance["digits"]) == (
+        "transaction_number", "nhs_number", 10
+    )  # fmt: skip
+    assert chance["references"] == len(frame)
+    assert 0 < chance["passing"] < len(frame) / 4
+    header = chance["header"]
+    letter = chr(ord("A") + list(frame.columns).index("transaction_number"))
+    assert chance["column"] == letter
+    text = cli.invoke("preview", output, "--keyring", keyrings[AUTHORITY])
+    assert "Identifier scan" in text.output
+    assert "finance references" in text.output
+    assert header in text.output
+
+
+def test_a_spaced_nhs_number_among_transaction_numbers_still_stops_the_run(
+    cli, keyrings, tmp_path: Path
+) -> None:
+    """References are never written 943 476 5919: among them, that is an NHS number."""
+    frame = clean_export(tmp_path, "supplier_spend", rows=300)
+    frame["transaction_number"] = [str(5_100_000_000 + 7_919 * i) for i in range(len(frame))]
+    frame.loc[40, "transaction_number"] = "943 476 5919"
+    output = tmp_path / "spend.return"
+    result = _run(cli, keyrings, written(frame, tmp_path / "spend.csv"), "supplier_spend", output)
+    assert result.exit_code == 1
+    hits = cli.printed(result)["stray_identifiers"]
+    assert [(h["row"], h["field"], h["kind"]) for h in hits] == [
+        (42, "transaction_number", "nhs_number")
+    ]  # fmt: skip
+    assert not output.exists()
