@@ -1,10 +1,11 @@
-"""Check a zip container is a sound, safe XLSX workbook before openpyxl opens it.
+"""Check a zip container is a sound, safe XLSX workbook before calamine opens it.
 
 An XLSX file is a zip archive of XML parts. Before any part is unzipped the
 archive's directory is read and each part's declared sizes are checked: a
 truncated or corrupt archive, a zip that is some other document, or a "zip
 bomb" (a few kilobytes that unpack to gigabytes) is refused here. The XML
-itself is parsed by openpyxl through defusedxml, which refuses entity tricks.
+itself is parsed by python-calamine, whose parser does not expand entities
+(see :mod:`anonymiser.reading.xlsx_file`).
 """
 
 from __future__ import annotations

@@ -11,14 +11,42 @@ from typing import Any
 import openpyxl
 import pytest
 
+from anonymiser.errors import UnusableInput
 from anonymiser.reading import FileKind, read_return
 from anonymiser.reading.xlsx_file import cell_text
 from schemas import ReturnSchema
 
 
-def test_openpyxl_parses_xml_through_defusedxml() -> None:
-    """openpyxl picked up defusedxml, so workbook XML cannot use entity tricks."""
-    assert openpyxl.DEFUSEDXML is True
+@pytest.mark.parametrize("entity", ["lol", "xxe"])
+def test_entity_tricks_in_sheet_xml_are_refused_unexpanded(
+    messy: Any, placements: ReturnSchema, tmp_path: Path, entity: str
+) -> None:
+    """A sheet declaring entities (billion laughs, an external file) is refused as damaged:
+    nothing is expanded or read from the machine."""
+    source = messy.xlsx(messy.layout(typed=True))
+    secret = tmp_path / "secret.txt"
+    secret.write_text("NOT-FOR-THE-RETURN")
+    doctype = (
+        '<?xml version="1.0"?><!DOCTYPE worksheet ['
+        '<!ENTITY lol "lollollollollollollollollollol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        f'<!ENTITY xxe SYSTEM "file://{secret}">]>'
+    ).encode()
+    hostile = tmp_path / "hostile.xlsx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(hostile, "w") as out:
+        for name in original.namelist():
+            data = original.read(name)
+            if name.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb"^<\?xml[^>]*\?>", b"", data)
+                reference = b"&lol2;" if entity == "lol" else b"&xxe;"
+                data = doctype + data.replace(b"</sheetData>", b'<row r="999"><c r="A999" '
+                                              b't="inlineStr"><is><t>' + reference +
+                                              b"</t></is></c></row></sheetData>", 1)  # fmt: skip
+            out.writestr(name, data)
+    with pytest.raises(UnusableInput, match="damaged workbook") as caught:
+        read_return(hostile, placements)
+    assert "NOT-FOR-THE-RETURN" not in str(caught.value)
+    assert "lollol" not in str(caught.value)
 
 
 def test_workbook_rows_keep_excel_numbers(messy: Any, placements: ReturnSchema) -> None:
