@@ -12,14 +12,18 @@ kind. A column is taken for a column of references when
 * most of those references (:data:`DOMINANT_SHARE`) have the same number of digits.
 
 In such a column, an NHS number or phone number *hit* that is exactly the digits of a
-reference of that usual length is a chance match, and not a hit, **provided** such
-matches are not most of the references of that length (:data:`IDENTIFIER_SHARE`): a
-column in which most ten-digit values pass the NHS check is a column of NHS numbers (a
-mis-mapped export), and every one of them stays a hit. Everything else stays a hit: an
-NHS number written with spaces or dashes, one of a length the column's references do not
-have (ten digits among eight-digit references), one inside longer text. What this cannot
-tell apart, and the preview says so, is an NHS number typed, bare, into a column of
-ten-digit references.
+reference of that usual length is a chance match, and not a hit, **provided** there are
+no more of them than chance explains. For NHS numbers chance is known: one ten-digit
+number in eleven passes the check digit, random or consecutive, so more passing than a
+binomial count with that rate reaches once in a million columns (:data:`FALSE_ALARM`)
+means NHS numbers are mixed in (a mis-mapped export, or ids typed as references), and
+every one of them stays a hit. For phone numbers, where the rate depends on how the
+references start, the bound is most of them (:data:`IDENTIFIER_SHARE`).
+
+Everything else stays a hit: an NHS number written with spaces or dashes, one of a
+length the column's references do not have (ten digits among eight-digit references),
+one inside longer text. What this cannot tell apart, and the preview says so, is the odd
+NHS number typed, bare, into a column of ten-digit references.
 """
 
 from __future__ import annotations
@@ -37,9 +41,14 @@ MIN_VALUES = 10
 REFERENCE_SHARE = 0.9
 #: Share of the references that must have the column's usual number of digits.
 DOMINANT_SHARE = 0.5
-#: Above this share of the usual-length references passing a detector, the column holds
-#: identifiers, not references.
+#: Above this share of the usual-length references passing for a phone number, the column
+#: holds phone numbers, not references.
 IDENTIFIER_SHARE = 0.5
+#: The share of ten-digit numbers that pass the NHS check digit: ten check digits in
+#: eleven are possible, and one digit in ten is the right one.
+NHS_CHANCE = 1 / 11
+#: How rarely a column of references alone may pass for more than chance explains.
+FALSE_ALARM = 1e-6
 #: The kinds a reference's digits can pass for.
 DIGIT_KINDS = ("nhs_number", "phone")
 
@@ -98,10 +107,19 @@ def without_chance_matches(
     for kind in DIGIT_KINDS:
         chosen = exact & (hits["kind"].to_numpy() == kind)
         passing = len(np.unique(owner[chosen]))
-        if passing and passing <= IDENTIFIER_SHARE * of_usual:
+        if passing and passing <= most_by_chance(kind, of_usual):
             dropped |= chosen
             let_through.append(ChanceMatches(column, kind, usual, of_usual, passing))
     return hits[~dropped], let_through
+
+
+def most_by_chance(kind: str, references: int) -> float:
+    """The most of ``references`` random references that may pass for ``kind`` by chance."""
+    if kind != "nhs_number":
+        return IDENTIFIER_SHARE * references
+    from scipy.stats import binom  # only for a column of references with chance matches
+
+    return float(binom.isf(FALSE_ALARM, references, NHS_CHANCE))
 
 
 def _reference_lengths(values: pa.Array) -> np.ndarray:

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from anonymiser.scanning import ChanceMatches, scan, scan_with_notes
+from anonymiser.scanning.references import most_by_chance
 from schemas.fieldtypes import nhs_check_digit_valid
 
 NHS = "9434765919"
@@ -96,6 +97,24 @@ def test_a_column_of_nhs_numbers_mapped_as_references_stops_on_every_one() -> No
         2 + 40 + i for i, v in enumerate(values[40:]) if _passing_nhs([v])
     ]
     assert result.chance == ()
+
+
+@pytest.mark.parametrize("share", [0.05, 0.1, 0.3])
+def test_nhs_numbers_mixed_into_references_stop_the_run(share: float) -> None:
+    """More ten-digit values passing than one in eleven explains: NHS numbers are mixed in,
+    and every passing value is a hit."""
+    mixed = int(2_000 * share)
+    values = _sap_numbers(2_000 - mixed) + _nhs_numbers(mixed)
+    result = scan_with_notes(_frame(values), columns=["transaction_number"])
+    assert (result.hits["kind"] == "nhs_number").sum() == _passing_nhs(values)
+    assert result.chance == ()
+
+
+def test_chance_alone_stays_under_the_bound() -> None:
+    """Over many columns of random references, none passes for more than chance allows."""
+    for seed in range(200):
+        values = _sap_numbers(300, seed=seed)
+        assert _passing_nhs(values) <= most_by_chance("nhs_number", 300)
 
 
 def test_a_short_column_is_not_judged() -> None:
