@@ -11,13 +11,18 @@ redacted before a return leaves the authority. The rules, first match wins:
 5. a title (Mr, Mrs, Ms, Miss, Dr, Rev, ...): an individual, even with trade
    words after it ("Mrs A Jones Childminding" is still a person);
 6. an organisation word (Trust, Society, Council, Church, School, Care, Homes,
-   Services, House, ...): an organisation;
+   Services, House, Mencap, Executive, ...): an organisation; so is a long one
+   misspelt by a letter ("Blake Morgan Solictors"), and a possessive ("Brown's");
 7. initials and a surname ("F E Bright"): an individual;
-8. two or three capitalised names: an individual when the first is a known
-   first name (Faker's en_GB first names: "Natalie Price", "Darren Hall", where
-   a surname-like organisation word does not count), or when none of them is a
-   common English word (Faker's word list: "Veronique Kaboha", but not "Age
-   Concern").
+8. two or three capitalised names, the first a known first name (Faker's en_GB
+   first names: "Natalie Price", "Darren Hall", where a surname-like organisation
+   word does not count): an individual;
+9. two or three capitalised names that carry a sign of an organisation, when
+   none of their other words is anyone's name in any of Faker's locales: a
+   place ("Croydon Playlink", "Mount Carmel") or an acronym ("Pinnacle PSG"):
+   an organisation;
+10. two or three capitalised names none of which is a common English word
+   (Faker's word list: "Veronique Kaboha", but not "Age Concern"): an individual.
 
 Anything else is taken to be an organisation. The rules lean towards calling
 a name personal: redacting a company's name loses a little of the regional
@@ -28,6 +33,7 @@ picture, while sharing a person's name is a breach. Text after "t/a" or
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,6 +43,15 @@ import numpy as np
 import pandas as pd
 
 from anonymiser.errors import UnusableInput
+from anonymiser.suppliers.names import (
+    PLAIN_LETTERS,
+    common_words,
+    english_first_names,
+    first_names,
+    people_names,
+    place_words,
+    plain_name,
+)
 
 _LEGAL_FORMS = (
     "ltd", "limited", "plc", "llp", "lp", "cic", "c i c", "cio", "inc", "incorporated", "llc",
@@ -70,9 +85,17 @@ _ORGANISATION_WORDS = """
     landscapes landscaping gardening haven sons brothers family families children childrens
     youth women womens aid advice rescue friends disability commission accessories trailers
     teachers mobility heights resthome crossroads works applications connections recovery
+    executive executives mencap
 """
 #: Organisation words that are also common surnames: "Darren Hall" is a person.
-_SURNAME_LIKE = frozenset({"hall", "church", "chapel", "court", "law", "bank", "press"})
+#: "House" is left out: "Anna House" and "Scott House" are more often care homes than people.
+_SURNAME_LIKE = frozenset(
+    {"hall", "church", "chapel", "court", "law", "bank", "press", "chambers", "power"}
+)
+#: Words that begin place names and are nobody's name: "Mount Carmel", "Port Regis".
+_PLACE_PREFIXES = frozenset({"mount", "port", "fort"})
+#: Acronyms in a name ("Pinnacle PSG", "ARVAL PHH"): short words without a vowel.
+_ACRONYM = re.compile(r"[b-df-hj-np-tv-xz]{2,4}")
 _NAME = r"(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
 _INITIALS = rf"(?:[A-Z](?:\.\s*|\s+)){{1,3}}{_NAME}"
 _PERSON = rf"{_NAME}(?:\s+(?:[A-Z]\.?\s+)?{_NAME}){{1,2}}"
@@ -137,14 +160,16 @@ def _classify_unique(names: pd.Series, lists: SupplierLists) -> pd.DataFrame:
     legal = words.str.extract(_words(_LEGAL_FORMS), expand=False)
     title = words.str.extract("^" + _words(_TITLES), expand=False)
     organisation = words.str.extract(_words(_ORGANISATION_WORDS), expand=False)
+    misspelt = words.map(_misspelt_organisation_word)
     bare = shown.str.replace(r"\(.*?\)", " ", regex=True).str.replace(r"\s*-\s*", "-", regex=True)
     bare = bare.str.strip()
     first = bare.str.extract(r"^([A-Za-z']+)", expand=False).fillna("").str.casefold()
-    known_first = first.isin(_first_names())
+    known_first = first.isin(first_names())
     person = bare.str.fullmatch(_PERSON) & (known_first | ~_has_common_word(bare))
     surname_only = (
         organisation.isin(_SURNAME_LIKE) & known_first & person & ~words.str.contains(" .* ")
     )
+    sign = _organisation_signs(bare, person & ~known_first)
     rules: list[tuple[object, bool, str | pd.Series]] = [
         (key.isin(lists.individuals), True, "on the authority's list of individuals"),
         (key.isin(lists.organisations), False, "on the authority's list of organisations"),
@@ -157,8 +182,14 @@ def _classify_unique(names: pd.Series, lists: SupplierLists) -> pd.DataFrame:
             False,
             "organisation word: " + organisation.fillna(""),
         ),
+        # "Blake Morgan Solictors": finance systems keep typing errors in supplier names.
+        (misspelt.ne(""), False, "organisation word, misspelt: " + misspelt),
+        # "George Brown's": a person's name never ends in 's; a shop's or a cafe's does.
+        (shown.str.contains(r"(?i)[a-z]'s\b"), False, "a possessive ('s): a business's name"),
         (bare.str.fullmatch(_INITIALS), True, "initials and a surname"),
         (person & known_first, True, "a first name and a surname"),
+        # A place or an acronym beside words that are nobody's name ("Playcare Lambeth").
+        (sign.ne(""), False, sign),
         (person, True, "two or three capitalised names"),
     ]
     return _verdicts(rules, len(names))
@@ -175,7 +206,8 @@ def _verdicts(rules: list[tuple[object, bool, str | pd.Series]], size: int) -> p
 
 def _prepared(names: pd.Series) -> pd.Series:
     """Names with accents and spacing evened out, a trading name cut off, capitals calmed."""
-    text = names.str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True)
+    text = names.str.translate(PLAIN_LETTERS).str.normalize("NFKD")
+    text = text.str.replace(r"[\u0300-\u036f]", "", regex=True)
     text = text.str.replace("’", "'").str.replace(r"\s+", " ", regex=True).str.strip()
     text = text.str.split(_TRADING_AS, n=1, regex=True).str[0].fillna("")
     shouting = text.str.isupper() & text.str.contains(r"[A-Z]{2}[a-zA-Z]* [A-Z]", regex=True)
@@ -193,7 +225,87 @@ def _has_common_word(names: pd.Series) -> pd.Series:
     tokens = names.str.casefold().str.split(r"[\s-]+", regex=True, expand=True)
     if tokens.empty:
         return pd.Series(False, index=names.index)
-    return tokens.isin(_common_words()).any(axis=1)
+    return tokens.isin(common_words()).any(axis=1)
+
+
+def _organisation_signs(bare: pd.Series, unsure: pd.Series) -> pd.Series:
+    """Signs of an organisation, read only for names that would be "two or three
+    capitalised names" (no known first name): the rest keep their verdict."""
+    sign = pd.Series("", index=bare.index, dtype=object)
+    sign[unsure] = bare[unsure].map(_organisation_sign)
+    return sign
+
+
+def _misspelt_organisation_word(words: str) -> str:
+    """A long organisation word written a letter wrong ("solictors for solicitors"), or ""."""
+    table = _misspellings()
+    for word in words.split():
+        if word in table:
+            return f"{word} for {table[word]}"
+    return ""
+
+
+@functools.cache
+def _misspellings() -> dict[str, str]:
+    """Every spelling one letter away (dropped, added, changed or swapped) from an
+    organisation word of nine letters or more, unless it is a word or a name itself.
+
+    Long words only, and their first letter kept: a short word is a letter away from
+    too many surnames ("care" and "Carr", "brothers" and "Crothers").
+    """
+    long_words = [word for word in _ORGANISATION_WORDS.split() if len(word) >= 9]
+    taken = set(_ORGANISATION_WORDS.split()) | common_words() | people_names()
+    table: dict[str, str] = {}
+    for word in long_words:
+        for spelling in _one_letter_away(word) - taken:
+            table.setdefault(spelling, word)
+    return table
+
+
+def _one_letter_away(word: str) -> set[str]:
+    """Typing errors after the first letter: one letter dropped, added, changed, or two swapped."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(1, len(word) + 1)]
+    dropped = {a + b[1:] for a, b in splits if b}
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    changed = {a + c + b[1:] for a, b in splits if b for c in letters}
+    added = {a + c + b for a, b in splits for c in letters}
+    return dropped | swapped | changed | added
+
+
+def _organisation_sign(name: str) -> str:
+    """Why a name that reads like a person's is an organisation's after all, or "".
+
+    A sign counts only when no other word of the name is a given name or surname in
+    any locale Faker knows: "Playcare Lambeth" is a place's playgroup, while "Lambeth
+    Kelly" (Kelly Lambeth, surname first) stays a person's. The risk left: a person
+    whose given name no list knows, with a surname that is a place word ("Tesfaye
+    Hackney"); places that are common surnames are not place words for that reason.
+    """
+    words = re.sub(r"[^a-z0-9]+", " ", plain_name(name).replace("'", "")).split()
+    names = people_names()
+
+    def others_are_not_names(start: int, stop: int) -> bool:
+        return not any(word in names for word in words[:start] + words[stop:])
+
+    if (
+        len(words) > 1
+        and words[0] in _PLACE_PREFIXES
+        and words[0] not in names
+        and words[1] not in english_first_names()
+    ):
+        # "Mount Carmel", "Port Regis": a place, though "Carmel" and "Regis" are rare given
+        # names; "Mount Stuart" may be Stuart Mount written surname first, and stays a person.
+        return f"place name: {words[0]} {words[1]}"
+    for start in range(len(words)):
+        for stop in range(start + 1, len(words) + 1):
+            phrase = " ".join(words[start:stop])
+            if phrase in place_words() and others_are_not_names(start, stop):
+                return f"place name: {phrase}"
+    for at, word in enumerate(words[1:], start=1):
+        if _ACRONYM.fullmatch(word) and word not in names and others_are_not_names(at, at + 1):
+            return f"acronym: {word.upper()}"
+    return ""
 
 
 def _as_array(reason: str | pd.Series, size: int) -> np.ndarray:
@@ -204,20 +316,3 @@ def _as_array(reason: str | pd.Series, size: int) -> np.ndarray:
 
 def _key(name: str) -> str:
     return " ".join(str(name).split()).casefold()
-
-
-@functools.cache
-def _first_names() -> frozenset[str]:
-    """First names from Faker's en_GB person provider, lower case."""
-    from faker.providers.person.en_GB import Provider
-
-    names = (*Provider.first_names_male, *Provider.first_names_female)
-    return frozenset(name.casefold() for name in names)
-
-
-@functools.cache
-def _common_words() -> frozenset[str]:
-    """Common English words from Faker's en_US lorem provider, lower case."""
-    from faker.providers.lorem.en_US import Provider
-
-    return frozenset(word.casefold() for word in Provider.word_list)

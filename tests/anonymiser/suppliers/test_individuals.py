@@ -68,6 +68,85 @@ def test_organisations(name: str) -> None:
     assert verdicts([name]) == [False]
 
 
+#: Organisations that read like two or three names, each with the sign that gives it away.
+SIGNS_OF_ORGANISATIONS = {
+    "Croydon Mencap": "organisation word: mencap",
+    "Morgan Executive": "organisation word: executive",
+    "Blake Morgan Solicitors": "organisation word: solicitors",
+    "Blake Morgan Solictors": "organisation word, misspelt: solictors for solicitors",
+    "Harlow Acountants": "organisation word, misspelt: acountants for accountants",
+    "Rowan Conusltancy": "organisation word, misspelt: conusltancy for consultancy",
+    "George Brown's": "a possessive ('s): a business's name",
+    "GEORGE BROWN'S": "a possessive ('s): a business's name",
+    "Hackney Playlink": "place name: hackney",
+    "Playlink Hackney": "place name: hackney",
+    "Tower Hamlets Befrienders": "place name: tower hamlets",
+    "Brixton Playzone": "place name: brixton",
+    "Mount Tabor": "place name: mount tabor",
+    "Port Meirion": "place name: port meirion",
+    "Brightwell Psg": "acronym: PSG",
+    "ORVANE DHM": "acronym: DHM",
+}
+
+#: People whose names hold a place, a place-like word or a short word: still people.
+PEOPLE_WITH_PLACE_LIKE_NAMES = [
+    "Mr J K S Patel",
+    "Ms Andrea Garvey",
+    "Veronique Kaboha",
+    "Sarah Croft",
+    "John Port",
+    "Stuart Mount",
+    "Mount Stuart",
+    "Emma Kent",
+    "Kelly Lambeth",
+    "Lambeth Kelly",
+    "Tesfaye Wakefield",
+    "Wendy Ng",
+    "Ros Ng",
+    "Priya Psg",
+    "Gillian Chambers",
+    "Mary Power",
+    "Aoife O'Sullivan",
+]
+
+
+@pytest.mark.parametrize(("name", "reason"), SIGNS_OF_ORGANISATIONS.items())
+def test_signs_of_an_organisation(name: str, reason: str) -> None:
+    """A place, an acronym, a charity, a misspelt trade or a possessive marks an organisation."""
+    result = classify(pd.Series([name]))
+    assert result["is_individual"].tolist() == [False]
+    assert result["reason"].tolist() == [reason]
+
+
+@pytest.mark.parametrize("name", PEOPLE_WITH_PLACE_LIKE_NAMES)
+def test_place_like_surnames_stay_people(name: str) -> None:
+    """A place word beside a known name, or a place that is a common surname, is a person."""
+    assert verdicts([name]) == [True]
+
+
+@pytest.mark.parametrize(
+    "locale", ["en_GB", "en_IE", "fr_FR", "pl_PL", "pt_PT", "yo_NG", "tw_GH", "en_IN", "tr_TR"]
+)
+def test_signs_of_an_organisation_never_fire_beside_a_known_name(locale: str) -> None:
+    """A place or an acronym beside any of Faker's given names, in either order, is no sign."""
+    fake = Faker(locale)
+    fake.seed_instance(21)
+    given = [fake.first_name() for _ in range(200)]
+    names = [f"{name} {sign}" for name in given for sign in ("Lambeth", "Hackney", "Psg")]
+    names += [f"{sign} {name}" for name in given for sign in ("Lambeth", "Brixton")]
+    names += [f"{name} {fake.last_name()}" for name in given]
+    names += [name.upper() for name in names]
+    reasons = classify(pd.Series(names))["reason"]
+    signs = reasons.str.startswith(("place name", "acronym", "organisation word, misspelt"))
+    assert not signs.any(), reasons[signs]
+
+
+@pytest.mark.parametrize("name", ["Michał Kowalski", "ŁUKASZ NOWAK", "Ayşe Yılmaz", "Søren Lund"])
+def test_letters_that_keep_no_accent_are_read_as_plain_letters(name: str) -> None:
+    """Polish, Turkish and Nordic letters do not hide a person's name from the rules."""
+    assert verdicts([name]) == [True]
+
+
 def test_reasons_say_which_rule_decided() -> None:
     """Each verdict carries the rule that made it."""
     names = pd.Series(["Mr J K S Patel", "229 Mitcham Lane", "Royal Mencap Society", "Oak Ltd"])
@@ -148,4 +227,4 @@ def test_lambeth_labels_no_individual_missed() -> None:
     recall = (found & truth).sum() / truth.sum()
     precision = (found & truth).sum() / found.sum()
     assert recall == 1.0
-    assert precision >= 0.7
+    assert precision >= 0.85
