@@ -13,16 +13,24 @@ redacted before a return leaves the authority. The rules, first match wins:
 6. an organisation word (Trust, Society, Council, Church, School, Care, Homes,
    Services, House, Mencap, Executive, ...): an organisation; so is a long one
    misspelt by a letter ("Blake Morgan Solictors"), and a possessive ("Brown's");
-7. initials and a surname ("F E Bright"): an individual;
+7. initials and a surname ("F E Bright"), or initials run together or after the
+   surname ("JK Patel", "Patel J.K.") beside someone's name: an individual;
 8. two or three capitalised names, the first a known first name (Faker's en_GB
    first names: "Natalie Price", "Darren Hall", where a surname-like organisation
-   word does not count): an individual;
+   word does not count), or the last one, surname first ("Price James"): an individual;
 9. two or three capitalised names that carry a sign of an organisation, when
    none of their other words is anyone's name in any of Faker's locales: a
-   place ("Croydon Playlink", "Mount Carmel") or an acronym ("Pinnacle PSG"):
-   an organisation;
+   place ("Croydon Playlink", "Mount Carmel"), an acronym ("Pinnacle PSG") or a
+   common word in the plural ("Rainbow Smiles"): an organisation;
 10. two or three capitalised names none of which is a common English word
-   (Faker's word list: "Veronique Kaboha", but not "Age Concern"): an individual.
+   (Faker's word list: "Veronique Kaboha", but not "Age Concern"): an individual;
+11. two or three capitalised names, one of the outer ones a given name in any of
+   Faker's locales that is no common word ("Che Field", "Tejas More"), or each of
+   them someone's name ("Per Hedstrom", but not "Baby Room"): an individual.
+
+A name in capitals ("JOHN SMITH"), or a surname in capitals beside a given name
+("Andrea GARVEY"), is read title-cased; particles ("van der", "da") and a
+generation ("II", "Jr") are allowed around the names (:mod:`.shapes`).
 
 Anything else is taken to be an organisation. The rules lean towards calling
 a name personal: redacting a company's name loses a little of the regional
@@ -44,13 +52,20 @@ import pandas as pd
 
 from anonymiser.errors import UnusableInput
 from anonymiser.suppliers.names import (
-    PLAIN_LETTERS,
     common_words,
     english_first_names,
     first_names,
     people_names,
     place_words,
     plain_name,
+)
+from anonymiser.suppliers.shapes import (
+    INITIALS,
+    PERSON,
+    RUN_INITIALS,
+    distinct_given_names,
+    name_words,
+    prepared,
 )
 
 _LEGAL_FORMS = (
@@ -96,10 +111,8 @@ _SURNAME_LIKE = frozenset(
 _PLACE_PREFIXES = frozenset({"mount", "port", "fort"})
 #: Acronyms in a name ("Pinnacle PSG", "ARVAL PHH"): short words without a vowel.
 _ACRONYM = re.compile(r"[b-df-hj-np-tv-xz]{2,4}")
-_NAME = r"(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
-_INITIALS = rf"(?:[A-Z](?:\.\s*|\s+)){{1,3}}{_NAME}"
-_PERSON = rf"{_NAME}(?:\s+(?:[A-Z]\.?\s+)?{_NAME}){{1,2}}"
-_TRADING_AS = r"(?i)\s+(?:t/as?|trading\s+as)\s+"
+#: Three capitals with a letter twice ("ISS", "SSE"): an acronym more often than initials.
+_REPEATED_CAPITAL = re.compile(r"\b(?=[A-Z]{3}\b)[A-Z]*([A-Z])[A-Z]*\1")
 
 
 def _words(words: str | tuple[str, ...]) -> str:
@@ -155,21 +168,21 @@ def classify(names: pd.Series, *, lists: SupplierLists | None = None) -> pd.Data
 def _classify_unique(names: pd.Series, lists: SupplierLists) -> pd.DataFrame:
     """Apply the rules, in order, to distinct names."""
     key = names.map(_key)
-    shown = _prepared(names)
+    shown = prepared(names)
     words = _plain_words(shown)
     legal = words.str.extract(_words(_LEGAL_FORMS), expand=False)
     title = words.str.extract("^" + _words(_TITLES), expand=False)
     organisation = words.str.extract(_words(_ORGANISATION_WORDS), expand=False)
     misspelt = words.map(_misspelt_organisation_word)
     bare = shown.str.replace(r"\(.*?\)", " ", regex=True).str.replace(r"\s*-\s*", "-", regex=True)
-    bare = bare.str.strip()
-    first = bare.str.extract(r"^([A-Za-z']+)", expand=False).fillna("").str.casefold()
-    known_first = first.isin(first_names())
-    person = bare.str.fullmatch(_PERSON) & (known_first | ~_has_common_word(bare))
-    surname_only = (
-        organisation.isin(_SURNAME_LIKE) & known_first & person & ~words.str.contains(" .* ")
+    shape = _NameShape(bare.str.strip())
+    # "Darren Hall", "Hall Brian", "Shelby Hall", "K B Hall", "KB Hall": an organisation
+    # word that is a common surname, beside an English given name (on either side) in a
+    # name of two words, or beside initials.
+    beside_initials = shape.bare.str.fullmatch(INITIALS) | shape.run_initials
+    surname_only = organisation.isin(_SURNAME_LIKE) & (
+        (shape.english_given & ~words.str.contains(" .* ")) | beside_initials
     )
-    sign = _organisation_signs(bare, person & ~known_first)
     rules: list[tuple[object, bool, str | pd.Series]] = [
         (key.isin(lists.individuals), True, "on the authority's list of individuals"),
         (key.isin(lists.organisations), False, "on the authority's list of organisations"),
@@ -186,13 +199,58 @@ def _classify_unique(names: pd.Series, lists: SupplierLists) -> pd.DataFrame:
         (misspelt.ne(""), False, "organisation word, misspelt: " + misspelt),
         # "George Brown's": a person's name never ends in 's; a shop's or a cafe's does.
         (shown.str.contains(r"(?i)[a-z]'s\b"), False, "a possessive ('s): a business's name"),
-        (bare.str.fullmatch(_INITIALS), True, "initials and a surname"),
-        (person & known_first, True, "a first name and a surname"),
+        (shape.bare.str.fullmatch(INITIALS), True, "initials and a surname"),
+        # "JK Patel", "Patel J.K.": initials run together, or after the surname.
+        (shape.run_initials, True, "initials run together and a surname"),
+        (shape.known_first, True, "a first name and a surname"),
+        # "Price James", "Ball Charlie": finance systems often put the surname first.
+        (shape.known_last, True, "a surname and a first name"),
         # A place or an acronym beside words that are nobody's name ("Playcare Lambeth").
-        (sign.ne(""), False, sign),
-        (person, True, "two or three capitalised names"),
+        (shape.sign.ne(""), False, shape.sign),
+        (shape.plain, True, "two or three capitalised names"),
+        # "Che Field", "Tejas More": a given name from any country beside a common word.
+        (shape.given_any, True, "a given name (any country) and a surname"),
+        # "Per Hedstrom", "May Nilsson": every word someone's name, a common word or not.
+        (shape.all_names, True, "every word a given name or surname"),
     ]
     return _verdicts(rules, len(names))
+
+
+class _NameShape:
+    """What the rules read from a name's shape and its words, for each distinct name."""
+
+    def __init__(self, bare: pd.Series) -> None:
+        self.bare = bare
+        fits = bare.str.fullmatch(PERSON)
+        parts = bare.map(name_words)
+        given = distinct_given_names()
+        first = parts.str[0].fillna("")
+        last = parts.str[-1].fillna("")
+        self.known_first = fits & first.isin(first_names())
+        self.known_last = fits & last.isin(first_names()) & ~self.known_first
+        self.plain = fits & ~parts.map(lambda words: any(w in common_words() for w in words))
+        self.given_any = fits & (first.isin(given) | last.isin(given))
+        english = english_first_names()
+        self.english_given = fits & (first.isin(english) | last.isin(english))
+        self.all_names = fits & parts.map(_all_names)
+        self.sign = _organisation_signs(bare, fits & ~self.known_first & ~self.known_last)
+        # Undotted run-together initials ("JK Patel") could be an acronym ("BT Openreach"):
+        # they count beside a word that is someone's name (or an "O'" or "Mc" surname), and
+        # not as three capitals with a letter twice ("ISS": three initials seldom repeat
+        # one, acronyms often do); dotted ones ("J.K.") always.
+        run = bare.str.fullmatch(RUN_INITIALS)
+        dotted = bare.str.contains(r"[A-Z]\.", regex=True)
+        named = parts.map(lambda words: any(word in people_names() for word in words))
+        named |= bare.str.contains(r"\b(?:O'|Mc|Mac)[A-Z]", regex=True)
+        repeated = bare.map(lambda name: bool(_REPEATED_CAPITAL.search(name)))
+        self.run_initials = run & (dotted | (named & ~repeated))
+
+
+def _all_names(words: list[str]) -> bool:
+    """Every word someone's name, and one at least not a common word ("Per Hedstrom",
+    but not "Baby Room", though Baby and Room are both someone's name somewhere)."""
+    names, common = people_names(), common_words()
+    return all(word in names for word in words) and any(word not in common for word in words)
 
 
 def _verdicts(rules: list[tuple[object, bool, str | pd.Series]], size: int) -> pd.DataFrame:
@@ -202,16 +260,6 @@ def _verdicts(rules: list[tuple[object, bool, str | pd.Series]], size: int) -> p
     reason = np.select(conditions, [_as_array(rule[2], size) for rule in rules], default="")
     reason = np.where(reason == "", "no sign of a person's name", reason)
     return pd.DataFrame({"is_individual": verdict.astype(bool), "reason": reason})
-
-
-def _prepared(names: pd.Series) -> pd.Series:
-    """Names with accents and spacing evened out, a trading name cut off, capitals calmed."""
-    text = names.str.translate(PLAIN_LETTERS).str.normalize("NFKD")
-    text = text.str.replace(r"[\u0300-\u036f]", "", regex=True)
-    text = text.str.replace("’", "'").str.replace(r"\s+", " ", regex=True).str.strip()
-    text = text.str.split(_TRADING_AS, n=1, regex=True).str[0].fillna("")
-    shouting = text.str.isupper() & text.str.contains(r"[A-Z]{2}[a-zA-Z]* [A-Z]", regex=True)
-    return text.where(~shouting, text.str.title())
 
 
 def _plain_words(names: pd.Series) -> pd.Series:
@@ -302,6 +350,12 @@ def _organisation_sign(name: str) -> str:
             phrase = " ".join(words[start:stop])
             if phrase in place_words() and others_are_not_names(start, stop):
                 return f"place name: {phrase}"
+    for at, word in enumerate(words):
+        # "Rainbow Smiles": a common word in the plural is a trade's name, not a surname
+        # ("Fields" and "Brooks" are surnames, so the plural must be nobody's name).
+        plural = word.endswith("s") and word[:-1] in common_words() and word not in names
+        if plural and others_are_not_names(at, at + 1):
+            return f"a common word in the plural: {word}"
     for at, word in enumerate(words[1:], start=1):
         if _ACRONYM.fullmatch(word) and word not in names and others_are_not_names(at, at + 1):
             return f"acronym: {word.upper()}"

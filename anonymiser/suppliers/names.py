@@ -22,6 +22,9 @@ _LATIN_NAME = re.compile(r"[a-z][a-z' -]*")
 PLAIN_LETTERS: Final = str.maketrans(
     {"ł": "l", "Ł": "L", "ı": "i", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D"}
     | {"ß": "ss", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "þ": "th", "Þ": "Th", "ħ": "h"}
+    # Ghanaian names write the open e and o ("Akyerɛ", "Akyeamfuɔ"), some with the Greek
+    # epsilon, whose capital ("AKYERΕ") is Greek too: read them as e and o.
+    | {"ɛ": "e", "Ɛ": "E", "ε": "e", "Ε": "E", "ɔ": "o", "Ɔ": "O"}
 )
 
 
@@ -51,13 +54,32 @@ def people_names() -> frozenset[str]:
     name an organisation, which never fire on a word that may be part of a person's
     name ("Carmel", "Regis", "Stavrou"), whichever country it comes from.
     """
+    return _faker_names(("first_name", "last_name"))
+
+
+@functools.cache
+def given_names() -> frozenset[str]:
+    """Given names in any of Faker's locales written in Latin letters ("Che", "Tejas", "Sune").
+
+    Reads a name as a person's when its other word is a common English word ("Che
+    Field"); the given names that are common words themselves ("May", "Hope") are
+    no sign on their own, and the classifier leaves them out.
+    """
+    return _faker_names(("first_name",))
+
+
+@functools.cache
+def _faker_names(prefixes: tuple[str, ...]) -> frozenset[str]:
+    """The names of every Faker person provider's lists whose attribute starts with a prefix."""
+    if len(prefixes) > 1:
+        return frozenset().union(*(_faker_names((prefix,)) for prefix in prefixes))
     import faker.providers.person as person
 
     found: set[str] = set()
     for locale in pkgutil.iter_modules(person.__path__):
         provider = importlib.import_module(f"{person.__name__}.{locale.name}").Provider
         for attribute in dir(provider):
-            if attribute.startswith(("first_name", "last_name")):
+            if attribute.startswith(prefixes):
                 found.update(_latin(getattr(provider, attribute)))
     return frozenset(found)
 

@@ -228,3 +228,77 @@ def test_lambeth_labels_no_individual_missed() -> None:
     precision = (found & truth).sum() / found.sum()
     assert recall == 1.0
     assert precision >= 0.85
+
+
+#: People in the shapes finance exports write them in, each with the rule that finds them.
+PEOPLE_AS_EXPORTS_WRITE_THEM = {
+    "Darren TRELAWNEY": "a first name and a surname",
+    "TRELAWNEY Darren": "a surname and a first name",
+    "Darren LEE": "a first name and a surname",
+    "Brackwater Natalie": "a surname and a first name",
+    "JK Patel": "initials run together and a surname",
+    "JKS Patel": "initials run together and a surname",
+    "Patel JK": "initials run together and a surname",
+    "Patel J.K.": "initials run together and a surname",
+    "Wendy NG": "initials run together and a surname",
+    "KB Hall": "initials run together and a surname",
+    "J.K. Patel": "initials and a surname",
+    "Che Field": "a given name (any country) and a surname",
+    "Tejas More": "a given name (any country) and a surname",
+    "Per Hedstrom": "every word a given name or surname",
+    "Femke van der Zwaluw": "two or three capitalised names",
+    "VAN DER ZWALUW FEMKE": "two or three capitalised names",
+    "Ravi da Costa": "two or three capitalised names",
+    "Erich Quastwitz II": "two or three capitalised names",
+    "Klaus-D. Quastwitz": "two or three capitalised names",
+    "ObaniJesu Adeyoola": "two or three capitalised names",
+    "Kwabena Akyerɛko": "two or three capitalised names",
+    "Shelby Hall": "two or three capitalised names",
+}
+
+
+@pytest.mark.parametrize(("name", "reason"), PEOPLE_AS_EXPORTS_WRITE_THEM.items())
+def test_people_in_the_shapes_finance_exports_use(name: str, reason: str) -> None:
+    """Capital surnames, surname first, run-together initials, particles: still people."""
+    result = classify(pd.Series([name]))
+    assert result["is_individual"].tolist() == [True]
+    assert result["reason"].tolist() == [reason]
+
+
+#: Organisations in capitals or with short capitals that must not be read as people.
+ORGANISATIONS_IN_CAPITALS = {
+    "ARVAL PHH": "acronym: PHH",
+    "BRITISH GAS": "organisation word: british",
+    "KPMG LLP": "legal form: llp",
+    "ISS Brackwater": "no sign of a person's name",
+    "QXT Openvane": "no sign of a person's name",
+    "KPMG Advisory": "no sign of a person's name",
+    "Tinyfoot Dreams": "a common word in the plural: dreams",
+    "Hayes Court": "organisation word: court",
+    "Baby Room": "no sign of a person's name",
+    "Pinnacle PSG": "no sign of a person's name",
+}
+
+
+@pytest.mark.parametrize(("name", "reason"), ORGANISATIONS_IN_CAPITALS.items())
+def test_capitals_and_acronyms_alone_do_not_make_a_person(name: str, reason: str) -> None:
+    """An all-capitals name, an acronym or a plural trade word beside no name is kept."""
+    result = classify(pd.Series([name]))
+    assert result["is_individual"].tolist() == [False]
+    assert result["reason"].tolist() == [reason]
+
+
+@pytest.mark.parametrize("locale", ["en_GB", "nl_NL", "pt_BR", "sv_SE", "tr_TR", "tw_GH"])
+def test_faker_people_in_either_order_and_in_capitals_are_individuals(locale: str) -> None:
+    """Faker's people, given name or surname first, in capitals or not, are redacted."""
+    fake = Faker(locale)
+    fake.seed_instance(31)
+    pairs = [(fake.first_name(), fake.last_name()) for _ in range(150)]
+    names = [f"{given} {surname}" for given, surname in pairs]
+    names += [f"{surname} {given}" for given, surname in pairs]
+    names += [f"{given} {surname.upper()}" for given, surname in pairs]
+    names += [name.upper() for name in names]
+    result = classify(pd.Series(names))
+    kept = result.loc[~result["is_individual"]]
+    # A few given names or surnames are organisation words ("Hall", "Montessori").
+    assert len(kept) <= len(names) // 100, kept
