@@ -217,17 +217,22 @@ class _ConnectHandler(socketserver.BaseRequestHandler):
 
 
 def _pipe(client: socket.socket, upstream: socket.socket) -> None:
-    """Copy bytes both ways until either side closes."""
+    """Copy bytes both ways until either side closes (a reset is a close: a TLS client may
+    end its connection that way once it has its answer)."""
     sockets = [client, upstream]
     while True:
         readable, _, _ = select.select(sockets, [], [], 30)
         if not readable:
             return
         for source in readable:
-            data = source.recv(65536)
+            try:
+                data = source.recv(65536)
+                if data:
+                    (upstream if source is client else client).sendall(data)
+            except (ConnectionResetError, BrokenPipeError):
+                return
             if not data:
                 return
-            (upstream if source is client else client).sendall(data)
 
 
 @pytest.fixture
