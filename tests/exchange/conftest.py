@@ -36,6 +36,7 @@ from exchange.accounts import tokens
 from exchange.audit.models import AuditEntry
 from exchange.db import create_engine_for, dispose, get_session, upgrade
 from exchange.hub_key import HUB_KEY_FILE, create_hub_key
+from exchange.picture.hooks import worker as picture_worker
 from exchange.registry import services as registry
 
 POSTGRES_URL = os.environ.get(
@@ -151,7 +152,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """The hub on a fresh database, in testing mode, with a hub key."""
     app = make_app(database_url, tmp_path / "instance")
     yield app
-    dispose(app)
+    close_app(app)
 
 
 @pytest.fixture
@@ -165,7 +166,16 @@ def app_with(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]
 
     yield build
     for built in made:
-        dispose(built)
+        close_app(built)
+
+
+def close_app(app: Flask) -> None:
+    """Let the app's background picture rebuilds finish, then close its connections.
+
+    A rebuild still running when the test's database is dropped keeps a connection the
+    disposed engine no longer knows; it is garbage-collected open in some later test."""
+    assert picture_worker(app).wait(timeout=120), "a background picture rebuild never finished"
+    dispose(app)
 
 
 @pytest.fixture
