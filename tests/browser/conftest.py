@@ -31,9 +31,9 @@ from exchange.returns.access import ingest_settings, return_store
 from exchange.returns.agreements import add_period
 from exchange.returns.services import Uploader, submit_return
 from tests.exchange.returns_kit import Officer, make_return, ready_authority, serving
+from tests.services import missing
 
 CHROMIUM = Path(os.environ.get("EXCHANGE_CHROMIUM", "/usr/bin/chromium"))
-REQUIRE_BROWSER = os.environ.get("EXCHANGE_REQUIRE_BROWSER") == "1"
 ARTEFACTS = Path(os.environ.get("EXCHANGE_TEST_ARTEFACTS", "test-artefacts"))
 PASSWORD = "a long enough test password"
 AUTHORITIES = ("E06000015", "E06000016", "E06000018", "E10000007", "E10000018", "E10000024")
@@ -139,10 +139,8 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Region]:
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless."""
     if not CHROMIUM.exists():
-        message = f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)"
-        if REQUIRE_BROWSER:
-            pytest.fail(message + "; EXCHANGE_REQUIRE_BROWSER=1 requires it")
-        pytest.skip(message)
+        missing(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)",
+                required_by="EXCHANGE_REQUIRE_BROWSER")  # fmt: skip
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium

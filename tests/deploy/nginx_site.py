@@ -29,7 +29,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -42,12 +41,12 @@ from tests.security.hub_server import (
     fresh_postgres_database,
     gunicorn_hub,
 )
+from tests.services import missing
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "deploy" / "nginx" / "exchange.conf"
 DEBIAN_CONF = Path("/etc/nginx/nginx.conf")
 STATIC = Path(exchange.__file__).resolve().parent / "static"
-REQUIRE_NGINX = os.environ.get("EXCHANGE_REQUIRE_NGINX") == "1"
 TEMP_PATHS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 CONNECT_SECONDS = 20  # to connect and finish the TLS handshake, on a busy machine too
 
@@ -66,10 +65,8 @@ def require_nginx() -> str:
     """nginx's path; the test is skipped without it, or fails when EXCHANGE_REQUIRE_NGINX=1."""
     binary = nginx_binary()
     if binary is None:
-        message = "nginx is not installed here (tests/deploy/ensure-nginx installs it)"
-        if REQUIRE_NGINX:
-            pytest.fail(message + "; EXCHANGE_REQUIRE_NGINX=1 requires it")
-        pytest.skip(message)
+        missing("nginx is not installed here (tests/deploy/ensure-nginx installs it)",
+                required_by="EXCHANGE_REQUIRE_NGINX")  # fmt: skip
     return binary
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -27,7 +26,7 @@ from sqlalchemy.engine import make_url
 from keys import verify_receipt
 from tests.exchange.conftest import POSTGRES_URL
 from tests.exchange.returns_kit import PERIOD, make_return, signing_key
-from tests.security.hub_server import REDIS_URL, free_port, real_server_marks
+from tests.security.hub_server import REDIS_URL, free_port, real_server_marks, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -100,12 +99,7 @@ def server(postgres_database: str, tmp_path_factory: pytest.TempPathFactory) -> 
         _wait_ready(hub, process)
         yield hub
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, seconds=40)
 
 
 def _wait_ready(hub: Server, process: subprocess.Popen[bytes]) -> None:

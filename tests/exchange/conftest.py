@@ -34,10 +34,10 @@ from exchange import create_app
 from exchange.accounts import services as accounts
 from exchange.accounts import tokens
 from exchange.audit.models import AuditEntry
-from exchange.db import create_engine_for, dispose, get_session, upgrade
+from exchange.db import create_engine_for, get_session, upgrade
 from exchange.hub_key import HUB_KEY_FILE, create_hub_key
-from exchange.picture.hooks import worker as picture_worker
 from exchange.registry import services as registry
+from tests.exchange.returns_kit import close_app
 
 POSTGRES_URL = os.environ.get(
     "EXCHANGE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -167,15 +167,6 @@ def app_with(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]
     yield build
     for built in made:
         close_app(built)
-
-
-def close_app(app: Flask) -> None:
-    """Let the app's background picture rebuilds finish, then close its connections.
-
-    A rebuild still running when the test's database is dropped keeps a connection the
-    disposed engine no longer knows; it is garbage-collected open in some later test."""
-    assert picture_worker(app).wait(timeout=120), "a background picture rebuild never finished"
-    dispose(app)
 
 
 @pytest.fixture

@@ -31,7 +31,8 @@ from werkzeug.serving import make_server
 
 from exchange.accounts import services as accounts
 from exchange.accounts import tokens
-from exchange.db import database, get_session
+from exchange.db import database, dispose, get_session
+from exchange.picture.hooks import worker as picture_worker
 from exchange.registry import services as registry
 from exchange.returns.agreements import add_agreement
 from keys import ManifestDraft, SignedReturn, SigningKey, write_return
@@ -280,6 +281,15 @@ def serving(app: Flask, *, ssl_context: ssl.SSLContext | None = None) -> Iterato
         server.server_close()
         thread.join(timeout=10)
         _wait_for_requests_to_finish(app)
+
+
+def close_app(app: Flask) -> None:
+    """Let the app's background picture rebuilds finish, then close its connections.
+
+    A rebuild still running when the test's database is dropped keeps a connection the
+    disposed engine no longer knows; it is garbage-collected open in some later test."""
+    assert picture_worker(app).wait(timeout=120), "a background picture rebuild never finished"
+    dispose(app)
 
 
 def _wait_for_requests_to_finish(app: Flask, seconds: float = 10) -> None:

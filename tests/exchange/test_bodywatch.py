@@ -9,7 +9,6 @@ whether a connection is cut at all, not how fast.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from werkzeug.test import Client
 
 from exchange.ops.bodywatch import BodyWatch
 from tests.exchange.bodywatch_app import read_all
-from tests.security.hub_server import free_port
+from tests.security.hub_server import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -84,12 +83,7 @@ def _gunicorn(bind: str, served: Served) -> Iterator[None]:
         _wait_ready(process, served)
         yield
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, seconds=20)
 
 
 def _wait_ready(process: subprocess.Popen[bytes], served: Served) -> None:

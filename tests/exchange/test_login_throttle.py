@@ -18,7 +18,8 @@ from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import FixedWindowRateLimiter
 
 from exchange.accounts.throttle import LoginThrottle
-from tests.security.hub_server import REDIS_URL, REQUIRE_REDIS, redis_reachable
+from tests.security.hub_server import REDIS_URL, redis_reachable
+from tests.services import missing
 
 WRONG = "not the password at all"
 REDIS_REACHABLE = redis_reachable()
@@ -55,10 +56,7 @@ def storage(request: pytest.FixtureRequest) -> Iterator[Storage]:
         yield MemoryStorage()
         return
     if not REDIS_REACHABLE:
-        message = f"Redis is not reachable at {REDIS_URL}"
-        if REQUIRE_REDIS:
-            pytest.fail(message + "; EXCHANGE_REQUIRE_REDIS=1 requires it")
-        pytest.skip(message)
+        missing(f"Redis is not reachable at {REDIS_URL}", required_by="EXCHANGE_REQUIRE_REDIS")
     yield RedisStorage(REDIS_URL)
 
 

@@ -163,12 +163,18 @@ def gunicorn_hub(
         _wait_ready(hub, workers)
         yield hub
     finally:
-        hub.process.send_signal(signal.SIGTERM)
-        try:
-            hub.process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            hub.process.kill()
-            hub.process.wait()
+        stop(hub.process, seconds=40)
+
+
+def stop(process: subprocess.Popen[bytes], *, seconds: float) -> None:
+    """Stop a server as systemd does: SIGTERM, then SIGKILL if it is still there after
+    SECONDS."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_ready(hub: HubServer, workers: int) -> None:

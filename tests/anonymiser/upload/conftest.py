@@ -33,10 +33,9 @@ from cryptography.x509.oid import NameOID
 from flask import Flask
 
 from exchange import create_app
-from exchange.db import database, dispose, upgrade
+from exchange.db import database, upgrade
 from exchange.hub_key import HUB_KEY_FILE, create_hub_key, verifier_key
-from exchange.picture.hooks import worker as picture_worker
-from tests.exchange.returns_kit import Officer, ready_authority, serving
+from tests.exchange.returns_kit import Officer, close_app, ready_authority, serving
 
 ORIGIN = "upload-tests.exchange.invalid/audit"
 
@@ -74,8 +73,7 @@ def live_hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveHu
     monkeypatch.setenv("ANONYMISER_HUB_KEY", hub_key)
     with serving(app) as url:
         yield LiveHub(app, url, officer, hub_key)
-    assert picture_worker(app).wait(timeout=120), "a background picture rebuild never finished"
-    dispose(app)
+    close_app(app)
 
 
 @dataclass
