@@ -207,6 +207,7 @@ def _receipt_line(receipt: dict[str, Any]) -> str:
 def main(out: Path, serve: bool) -> None:
     """Run the exchange end to end on a synthetic region and say where everything is."""
     console = Console()
+    demo_hub.ensure_port_free(demo_hub.HOST, demo_hub.PORT)  # before minutes of work, not after
     _fresh(out)
     manifest = _check_step(console, out)
     authorities = [

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -21,7 +22,8 @@ from typing import Any
 import click
 import httpx
 
-HUB_URL = "http://127.0.0.1:5000"
+HOST, PORT = "127.0.0.1", 5000
+HUB_URL = f"http://{HOST}:{PORT}"
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo's own logins
 ROLES = ("admin", "regional_lead", "ig_officer")
 
@@ -97,10 +99,14 @@ def _token(output: str) -> str:
 
 
 def start(hub: Hub, log: Path) -> subprocess.Popen[bytes]:
-    """Start the hub's server in the background and wait until it answers."""
+    """Start the hub's server in the background and wait until it answers.
+
+    The port must be free first: a hub left running by an earlier demo would otherwise
+    answer in this one's place, and refuse its tokens."""
+    ensure_port_free(HOST, PORT)
     tool = str(Path(sys.executable).with_name("exchange"))
     server = subprocess.Popen(  # noqa: S603 - our own console script, no shell
-        [tool, "run", "--host", "127.0.0.1", "--port", "5000", "--no-debug", "--no-reload"],
+        [tool, "run", "--host", HOST, "--port", str(PORT), "--no-debug", "--no-reload"],
         env=hub.env,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
@@ -116,6 +122,19 @@ def start(hub: Hub, log: Path) -> subprocess.Popen[bytes]:
             time.sleep(0.3)
     server.terminate()
     raise click.ClickException(f"The hub did not answer within 30 s; its log: {log}")
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Refuse, saying what to do, when something already listens on ``host:port``."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            raise click.ClickException(
+                f"Port {port} on {host} is already in use, perhaps by the hub of an earlier "
+                f"`make demo` still running: stop it (Ctrl-C in its terminal, or "
+                f"`fuser -k {port}/tcp`) and run the demo again."
+            ) from None
 
 
 def upload(path: Path, *, token: str, hub: Hub) -> dict[str, Any]:
